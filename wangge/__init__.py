@@ -1,0 +1,1 @@
+"""wangge (网格): party-building-led, grid-based grassroots governance."""

@@ -1,0 +1,66 @@
+"""Roles, where each may be held, and what each may do.
+
+A role is held at an area and reaches that area's whole subtree. What it may
+*do* there is a set of capabilities; later parts add capabilities (dispatch,
+sign, approve...) to this table, not checks scattered through views.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    GRID_WORKER = "grid_worker", "网格员"
+    ZONE_HEAD = "zone_head", "片长"
+    VILLAGE_SECRETARY = "village_secretary", "村(社区)书记"
+    TOWN_DISPATCHER = "town_dispatcher", "镇街调度员"
+    DEPARTMENT_STAFF = "department_staff", "职能部门工作人员"
+    COMMAND_CENTRE = "command_centre", "指挥中心"
+    ORGANISATION_STAFF = "organisation_staff", "组织部工作人员"
+    ADMINISTRATOR = "administrator", "系统管理员"
+
+
+class Capability(models.TextChoices):
+    AREA_VIEW = "area.view", "查看区域"
+    AREA_EDIT = "area.edit", "修改区域信息"
+    AUDIT_VIEW = "audit.view", "查看审计日志"
+    USER_MANAGE = "user.manage", "管理用户与角色"
+
+
+# The levels at which each role may be granted.
+ROLE_LEVELS: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset({"grid"}),
+    Role.ZONE_HEAD: frozenset({"zone", "village"}),
+    Role.VILLAGE_SECRETARY: frozenset({"village"}),
+    Role.TOWN_DISPATCHER: frozenset({"town"}),
+    Role.DEPARTMENT_STAFF: frozenset({"county"}),
+    Role.COMMAND_CENTRE: frozenset({"county", "city"}),
+    Role.ORGANISATION_STAFF: frozenset({"county", "city"}),
+    Role.ADMINISTRATOR: frozenset({"city", "county"}),
+}
+
+_EVERYONE = frozenset({Capability.AREA_VIEW})
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: _EVERYONE,
+    Role.ZONE_HEAD: _EVERYONE,
+    Role.VILLAGE_SECRETARY: _EVERYONE | {Capability.AREA_EDIT},
+    Role.TOWN_DISPATCHER: _EVERYONE | {Capability.AREA_EDIT},
+    Role.DEPARTMENT_STAFF: _EVERYONE,
+    Role.COMMAND_CENTRE: _EVERYONE,
+    Role.ORGANISATION_STAFF: _EVERYONE,
+    Role.ADMINISTRATOR: _EVERYONE
+    | {Capability.AREA_EDIT, Capability.AUDIT_VIEW, Capability.USER_MANAGE},
+}
+
+# Roles whose reach is further limited to the categories of their unit.
+CATEGORY_LIMITED_ROLES = frozenset({Role.DEPARTMENT_STAFF})
+
+# Capabilities a role exercises only strictly *below* its own area: a town
+# dispatcher may correct its villages' and grids' details but not rename the
+# town itself, which is the administrators' business.
+BELOW_ONLY: dict[str, frozenset[str]] = {
+    Role.VILLAGE_SECRETARY: frozenset({Capability.AREA_EDIT}),
+    Role.TOWN_DISPATCHER: frozenset({Capability.AREA_EDIT}),
+}

@@ -1,0 +1,26 @@
+"""Navigation for the base template: the links a user's roles open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from wangge.accounts.reach import reach_for
+from wangge.accounts.roles import Capability, Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": [], "nav_roles": []}
+    reach = reach_for(user)
+    links = [("首页", reverse("home")), ("区域与网格", reverse("area_index"))]
+    if reach.has(Capability.AUDIT_VIEW):
+        links.append(("审计日志", reverse("audit_list")))
+    if reach.has(Capability.USER_MANAGE) or user.is_staff:
+        links.append(("系统管理", reverse("admin:index")))
+    links.append(("接口文档", reverse("api_docs")))
+    roles = sorted({Role(r).label for r in reach.roles()})
+    return {"nav_links": links, "nav_roles": roles}

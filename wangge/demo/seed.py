@@ -1,0 +1,271 @@
+"""The demo: 丹凤县 in full (or all of Shangluo with ``scale="city"``) —
+territory, categories, units and a user for every role.
+
+Deterministic: the same data on every machine and every run, and running it
+again changes nothing. Later parts add their own steps (households,
+requests...) by appending to ``STEPS``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from pypinyin import lazy_pinyin
+
+from wangge.accounts.models import RoleAssignment, Unit, UnitKind, User
+from wangge.accounts.roles import Role
+from wangge.audit.services import audit_record
+from wangge.categories.defaults import DEPARTMENTS, FIRST_LEVEL
+from wangge.categories.models import Category
+from wangge.demo.people import demo_name
+from wangge.territory.models import Area
+from wangge.territory.services import area_tree_sync
+from wangge.territory.shangluo import (
+    CITY_CODE,
+    COUNTY_ADCODES,
+    DEMO_COUNTY,
+    AreaRecord,
+    attach_boundaries,
+    build_tree,
+    group_into_zones,
+    make_grids,
+    walk,
+)
+
+DEMO_PASSWORD = "wangge-demo"  # noqa: S105 - documented demo password, demo data only
+SCALES = ("county", "city")
+
+# Hand-written: pinyin libraries read 柞水 as "zuoshui"; locals say "zhashui".
+COUNTY_SLUGS = {
+    "611002": "shangzhou",
+    "611021": "luonan",
+    "611022": "danfeng",
+    "611023": "shangnan",
+    "611024": "shanyang",
+    "611025": "zhenan",
+    "611026": "zhashui",
+}
+ZONE_SIZE = 6  # grids per zone (片区) in urban communities
+
+
+@dataclass
+class Account:
+    username: str
+    name: str
+    role: str
+    area: str
+
+
+@dataclass
+class SeedContext:
+    scale: str
+    data_dir: Path
+    counties: list[str]
+    root: AreaRecord | None = None
+    lines: list[str] = field(default_factory=list)
+    accounts: list[Account] = field(default_factory=list)
+
+    def say(self, text: str) -> None:
+        self.lines.append(text)
+
+
+def demo_seed(*, scale: str = "county", data_dir: Path) -> SeedContext:
+    """Build the demo. Runs in one transaction; the caller decides whether
+    it commits (the command is dry unless ``--commit``)."""
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}")
+    counties = [DEMO_COUNTY] if scale == "county" else list(COUNTY_ADCODES)
+    ctx = SeedContext(scale=scale, data_dir=data_dir, counties=counties)
+    with transaction.atomic():
+        for step in STEPS:
+            step(ctx)
+    return ctx
+
+
+def seed_territory(ctx: SeedContext) -> None:
+    root = build_tree(ctx.data_dir)
+    attach_boundaries(root, ctx.data_dir)
+    wanted = set(ctx.counties)
+    for county in root.children:
+        if county.county_code not in wanted:
+            continue
+        for town in county.children:
+            for village in town.children:
+                grids = make_grids(village)
+                if town.form == "street" and village.form == "community" and len(grids) > ZONE_SIZE:
+                    village.children = group_into_zones(village, grids, ZONE_SIZE)
+                else:
+                    village.children = grids
+    report = area_tree_sync(actor=None, root=root)
+    ctx.root = root
+    levels = Counter(rec.level for rec in walk(root))
+    ctx.say(
+        "区划:"
+        + ",".join(f"{k} {v}" for k, v in levels.items())
+        + f"(新建 {report.created},更新 {report.updated},未变 {report.unchanged})"
+    )
+
+
+def seed_categories(ctx: SeedContext) -> None:
+    existing = set(Category.objects.values_list("code", flat=True))
+    new = [Category(code=c, name=n, level=1) for c, n in FIRST_LEVEL if c not in existing]
+    Category.objects.bulk_create(new)
+    ctx.say(f"事项分类:一级 {len(FIRST_LEVEL)} 类(新建 {len(new)})")
+
+
+def _unit_specs(ctx: SeedContext, areas: dict[str, Area]) -> list[tuple[str, str, str, Area]]:
+    """(code, name, kind, area) for every unit of the counties in scope."""
+    assert ctx.root is not None
+    city = areas[CITY_CODE]
+    specs = [(f"CC-{city.code}", f"{city.name}基层智控平台指挥中心", UnitKind.COMMAND_CENTRE, city)]
+    for county_rec in ctx.root.children:
+        if county_rec.county_code not in ctx.counties:
+            continue
+        county = areas[county_rec.code]
+        specs.append((f"CC-{county.code}", f"{county.name}指挥中心", UnitKind.COMMAND_CENTRE, county))
+        for slug, name, _cats in DEPARTMENTS:
+            specs.append(
+                (f"D-{county.county_code}-{slug}", f"{county.name}{name}", UnitKind.DEPARTMENT, county)
+            )
+        for rec in walk(county_rec):
+            area = areas[rec.code]
+            if rec.level == "town":
+                office = "办事处" if rec.form == "street" else "人民政府"
+                specs.append((f"T-{rec.code}", f"{area.name}{office}", UnitKind.TOWN_OFFICE, area))
+            elif rec.level == "village":
+                committee = "居民委员会" if rec.form == "community" else "村民委员会"
+                specs.append(
+                    (f"V-{rec.code}", f"{area.name}{committee}", UnitKind.VILLAGE_COMMITTEE, area)
+                )
+            elif rec.level == "grid":
+                specs.append((f"G-{rec.code}", area.name, UnitKind.GRID, area))
+    return specs
+
+
+def seed_units(ctx: SeedContext) -> None:
+    areas = {a.code: a for a in Area.objects.defer("geometry")}
+    specs = _unit_specs(ctx, areas)
+    existing = set(Unit.objects.values_list("code", flat=True))
+    Unit.objects.bulk_create(
+        [Unit(code=c, name=n, kind=k, area=a) for c, n, k, a in specs if c not in existing],
+        batch_size=1000,
+    )
+    cats = {c.code: c for c in Category.objects.all()}
+    for county in ctx.counties:
+        for slug, _name, codes in DEPARTMENTS:
+            unit = Unit.objects.get(code=f"D-{county}-{slug}")
+            unit.categories.set([cats[c] for c in codes])
+    kinds = Counter(k for _c, _n, k, _a in specs)
+    ctx.say("单位:" + ",".join(f"{UnitKind(k).label} {v}" for k, v in kinds.items()))
+
+
+def _town_slugs(root: AreaRecord) -> dict[str, str]:
+    """Pinyin usernames for town dispatchers, unique across the whole city
+    (so they do not change with the scale): 商镇 → shangzhen, prefixed with
+    the county where two towns would collide."""
+    towns = [t for c in root.children for t in c.children]
+    plain = {t.code: "".join(lazy_pinyin(t.name)) for t in towns}
+    counts = Counter(plain.values())
+    return {
+        code: (s if counts[s] == 1 else f"{COUNTY_SLUGS[code[:6]]}_{s}") for code, s in plain.items()
+    }
+
+
+def seed_users(ctx: SeedContext) -> None:
+    assert ctx.root is not None
+    areas = {a.code: a for a in Area.objects.defer("geometry")}
+    units = {u.code: u for u in Unit.objects.all()}
+    town_slugs = _town_slugs(ctx.root)
+    # (username, display name, role, area code, unit code or None)
+    wanted: list[tuple[str, str, str, str, str | None]] = [
+        ("admin", "系统管理员", Role.ADMINISTRATOR, CITY_CODE, None),
+        ("shangluo_command", demo_name("shangluo_command"), Role.COMMAND_CENTRE, CITY_CODE, None),
+        ("shangluo_org", demo_name("shangluo_org"), Role.ORGANISATION_STAFF, CITY_CODE, None),
+    ]
+    for county_rec in ctx.root.children:
+        if county_rec.county_code not in ctx.counties:
+            continue
+        slug, code = COUNTY_SLUGS[county_rec.county_code], county_rec.code
+        wanted += [
+            (f"{slug}_admin", demo_name(f"{slug}_admin"), Role.ADMINISTRATOR, code, None),
+            (f"{slug}_command", demo_name(f"{slug}_command"), Role.COMMAND_CENTRE, code, None),
+            (f"{slug}_org", demo_name(f"{slug}_org"), Role.ORGANISATION_STAFF, code, None),
+        ]
+        for dept, _name, _cats in DEPARTMENTS:
+            unit_code = f"D-{county_rec.county_code}-{dept}"
+            wanted.append((f"{slug}_{dept}", demo_name(unit_code), Role.DEPARTMENT_STAFF, code,
+                           unit_code))
+        for rec in walk(county_rec):
+            if rec.level == "town":
+                wanted.append((f"{town_slugs[rec.code]}_dispatcher", demo_name(rec.code),
+                               Role.TOWN_DISPATCHER, rec.code, f"T-{rec.code}"))
+            elif rec.level == "village":
+                wanted.append((f"sj{rec.code}", demo_name(rec.code), Role.VILLAGE_SECRETARY,
+                               rec.code, f"V-{rec.code}"))
+            elif rec.level == "zone":
+                wanted.append((f"pz{rec.code}", demo_name(rec.code), Role.ZONE_HEAD, rec.code,
+                               None))
+            elif rec.level == "grid":
+                wanted.append((f"wg{rec.code}", demo_name(rec.code), Role.GRID_WORKER, rec.code,
+                               f"G-{rec.code}"))
+    # One argon2 hash shared by every demo account: hashing thousands of
+    # passwords one by one would take minutes, and these are demo accounts.
+    password = make_password(DEMO_PASSWORD)
+    existing = set(User.objects.values_list("username", flat=True))
+    new_users = [
+        User(username=u, display_name=n, password=password,
+             is_staff=(u == "admin"), is_superuser=(u == "admin"))
+        for u, n, _r, _a, _unit in wanted
+        if u not in existing
+    ]
+    User.objects.bulk_create(new_users, batch_size=1000)
+    users = {u.username: u for u in User.objects.filter(username__in=[w[0] for w in wanted])}
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(user=users[u], role=r, area=areas[a], unit=units.get(unit or ""))
+            for u, _n, r, a, unit in wanted
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    roles = Counter(r for _u, _n, r, _a, _unit in wanted)
+    ctx.say("用户:" + ",".join(f"{Role(r).label} {v}" for r, v in roles.items())
+            + f"(新建 {len(new_users)})")
+    audit_record(actor=None, action="demo.seed", object_type="demo", object_id=ctx.scale,
+                 changes={"users_created": len(new_users), "roles": dict(roles)})
+    ctx.accounts = _showcase(wanted, areas)
+
+
+def _showcase(
+    wanted: list[tuple[str, str, str, str, str | None]], areas: dict[str, Area]
+) -> list[Account]:
+    """The accounts worth printing: one of each role, all of 丹凤's towns,
+    and 商镇保定村 down to a grid. The rest follow the printed patterns."""
+    baoding = "611022109223"  # 商镇保定村, named in the model article
+    picked: list[Account] = []
+    seen_roles: set[str] = set()
+    for u, n, r, a, _unit in wanted:
+        show = (
+            r not in seen_roles
+            or r in (Role.ADMINISTRATOR, Role.COMMAND_CENTRE, Role.ORGANISATION_STAFF)
+            or r == Role.TOWN_DISPATCHER and a.startswith(DEMO_COUNTY)
+            or a == baoding
+            or a == baoding + "001"
+        )
+        if show:
+            picked.append(Account(u, n, Role(r).label, areas[a].name))
+            seen_roles.add(r)
+    return picked
+
+
+STEPS: list[Callable[[SeedContext], None]] = [
+    seed_territory,
+    seed_categories,
+    seed_units,
+    seed_users,
+]

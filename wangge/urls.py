@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from wangge.accounts import api as accounts_api
+from wangge.accounts import views as accounts_views
+from wangge.audit import api as audit_api
+from wangge.audit import views as audit_views
+from wangge.core.views import healthz
+from wangge.territory import api as territory_api
+from wangge.territory import views as territory_views
+
+admin.site.site_header = "网格 · 系统管理"
+admin.site.site_title = "网格系统管理"
+admin.site.index_title = "管理"
+
+urlpatterns = [
+    path("", accounts_views.home, name="home"),
+    path("login/", accounts_views.login_view, name="login"),
+    path("logout/", accounts_views.logout_view, name="logout"),
+    path("about/", TemplateView.as_view(template_name="core/about.html"), name="about"),
+    path("healthz", healthz, name="healthz"),
+    path("areas/", territory_views.area_index, name="area_index"),
+    path("areas/<str:code>/", territory_views.area_detail, name="area_detail"),
+    path("areas/<str:code>/map.geojson", territory_views.area_map, name="area_map"),
+    path("areas/<str:code>/edit/", territory_views.area_edit, name="area_edit"),
+    path("audit/", audit_views.audit_list, name="audit_list"),
+    path("admin/", admin.site.urls),
+    # API
+    path("api/auth/token/", accounts_api.TokenApi.as_view(), name="api_token"),
+    path("api/me/", accounts_api.MeApi.as_view(), name="api_me"),
+    path("api/areas/", territory_api.AreaListApi.as_view(), name="api_areas"),
+    path("api/areas/<str:code>/", territory_api.AreaDetailApi.as_view(), name="api_area"),
+    path(
+        "api/areas/<str:code>/geojson/",
+        territory_api.AreaGeoJsonApi.as_view(),
+        name="api_area_geojson",
+    ),
+    path("api/locate/", territory_api.LocateApi.as_view(), name="api_locate"),
+    path("api/audit/", audit_api.AuditListApi.as_view(), name="api_audit"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]
