@@ -132,7 +132,7 @@ STATICFILES_DIRS = [BASE_DIR / "wangge" / "static"]
 WHITENOISE_USE_FINDERS = True
 # Until `collectstatic` has run (production), files are served from the app
 # folders; whitenoise would warn on every start that STATIC_ROOT is missing.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12

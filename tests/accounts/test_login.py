@@ -55,7 +55,9 @@ def test_lockout_after_repeated_failures(db: None) -> None:
     assert e.value.code == "login.locked"
     page = Client().post("/login/", {"username": "danfeng_command", "password": DEMO_PASSWORD})
     assert "已锁定" in page.content.decode()
-    api = Client().post("/api/auth/token/", {"username": "danfeng_command", "password": DEMO_PASSWORD})
+    api = Client().post(
+        "/api/auth/token/", {"username": "danfeng_command", "password": DEMO_PASSWORD}
+    )
     assert api.status_code == 423
     assert api.json()["code"] == "login.locked"
     assert AuditRecord.objects.filter(action="auth.login_refused_locked").exists()
@@ -69,8 +71,11 @@ def test_lockout_after_repeated_failures(db: None) -> None:
 
 def test_token_api(db: None) -> None:
     c = Client()
-    r = c.post("/api/auth/token/", {"username": "admin", "password": DEMO_PASSWORD},
-               content_type="application/json")
+    r = c.post(
+        "/api/auth/token/",
+        {"username": "admin", "password": DEMO_PASSWORD},
+        content_type="application/json",
+    )
     assert r.status_code == 200
     token = r.json()["token"]
     me = c.get("/api/me/", headers={"Authorization": f"Token {token}"})

@@ -49,11 +49,16 @@ def _outside(area: Area) -> list[Area]:
     if area.parent_id:
         out.append(Area.objects.get(pk=area.parent_id))
         sibling = (
-            Area.objects.filter(parent_id=area.parent_id).exclude(pk=area.pk).order_by("code").first()
+            Area.objects.filter(parent_id=area.parent_id)
+            .exclude(pk=area.pk)
+            .order_by("code")
+            .first()
         )
         if sibling:
             out.append(sibling)
-            child = Area.objects.filter(path__startswith=sibling.path).exclude(pk=sibling.pk).first()
+            child = (
+                Area.objects.filter(path__startswith=sibling.path).exclude(pk=sibling.pk).first()
+            )
             if child:
                 out.append(child)
     return out
@@ -81,7 +86,9 @@ def test_role_reaches_exactly_its_subtree(db: None, role: str, prefix: str) -> N
     assert a is not None, f"the demo has no {role} under {prefix}"
     area = a.area
     subtree = set(
-        Area.objects.filter(path__startswith=area.path, is_active=True).values_list("code", flat=True)
+        Area.objects.filter(path__startswith=area.path, is_active=True).values_list(
+            "code", flat=True
+        )
     )
 
     # API, with a token.
@@ -94,9 +101,10 @@ def test_role_reaches_exactly_its_subtree(db: None, role: str, prefix: str) -> N
     assert len(listed) == len(subtree)  # nothing twice
     for level in ("county", "town", "village", "grid"):
         r = api.get(f"/api/areas/?level={level}", headers=headers)
-        assert r.json()["count"] == Area.objects.filter(
-            path__startswith=area.path, level=level, is_active=True
-        ).count()
+        assert (
+            r.json()["count"]
+            == Area.objects.filter(path__startswith=area.path, level=level, is_active=True).count()
+        )
     assert api.get(f"/api/areas/{area.code}/", headers=headers).status_code == 200
 
     missing = api.get(f"/api/areas/{NOWHERE}/", headers=headers)
@@ -107,11 +115,14 @@ def test_role_reaches_exactly_its_subtree(db: None, role: str, prefix: str) -> N
             assert r.status_code == 404, url
             assert r.json() == missing.json()
         r = api.get(f"/api/areas/?parent={other.code}", headers=headers)
-        assert set(a["code"] for a in r.json()["results"]) <= subtree
+        assert {a["code"] for a in r.json()["results"]} <= subtree
 
     # Pages, with a session.
     web = Client()
-    assert web.post("/login/", {"username": a.user.username, "password": DEMO_PASSWORD}).status_code == 302
+    assert (
+        web.post("/login/", {"username": a.user.username, "password": DEMO_PASSWORD}).status_code
+        == 302
+    )
     page = web.get(f"/areas/{area.code}/")
     assert page.status_code == 200
     assert area.name in page.content.decode()

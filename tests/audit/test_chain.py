@@ -45,7 +45,10 @@ def test_area_update_is_audited_with_who_where_and_what(db: None, user_named) ->
     rec = AuditRecord.objects.order_by("-seq").first()
     assert rec is not None
     assert (rec.action, rec.actor_label, rec.address, rec.object_id) == (
-        "area.update", "shangzhen_dispatcher", "192.0.2.7", "611022109001",
+        "area.update",
+        "shangzhen_dispatcher",
+        "192.0.2.7",
+        "611022109001",
     )
     assert rec.changes == {"name": ["商镇社区", "商镇社区(新)"]}
     assert rec.area_path == village.path
@@ -78,7 +81,11 @@ def test_records_cannot_be_changed_or_deleted_through_the_app(db: None) -> None:
 
 def test_database_refuses_updates_too(db: None) -> None:
     rec = audit_record(actor=None, action="test.db")
-    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cur,
+    ):
         cur.execute("UPDATE audit_auditrecord SET reason = %s WHERE id = %s", ["x", rec.pk])
 
 
@@ -97,8 +104,9 @@ def test_admin_cannot_edit_or_delete_records(db: None) -> None:
 def test_verify_names_the_first_tampered_record(db: None) -> None:
     records = [audit_record(actor=None, action=f"test.t{i}") for i in range(5)]
     target = records[2]
-    _without_update_guard("UPDATE audit_auditrecord SET reason = %s WHERE id = %s",
-                          ["rewritten", target.pk])
+    _without_update_guard(
+        "UPDATE audit_auditrecord SET reason = %s WHERE id = %s", ["rewritten", target.pk]
+    )
     report = audit_verify()
     assert not report.ok
     assert report.first_broken_seq == target.seq
@@ -121,7 +129,9 @@ def test_verify_finds_a_record_removed_from_the_middle_or_the_end(db: None) -> N
     assert audit_verify().first_broken_seq == records[2].seq
 
 
-def test_verify_command_passes_on_an_intact_chain(db: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_command_passes_on_an_intact_chain(
+    db: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     audit_record(actor=None, action="test.ok")
     call_command("verify_audit")
     assert "审计链完好" in capsys.readouterr().out
@@ -131,10 +141,20 @@ def test_hash_covers_the_content() -> None:
     import datetime as dt
 
     content = {
-        "seq": 1, "at": dt.datetime(2026, 11, 29, tzinfo=dt.UTC), "actor_id": None,
-        "actor_label": "system", "action": "a", "object_type": "", "object_id": "",
-        "object_label": "", "area_path": "", "address": "", "channel": "cli", "user_agent": "",
-        "reason": "", "changes": {"k": [1, "二"]},
+        "seq": 1,
+        "at": dt.datetime(2026, 11, 29, tzinfo=dt.UTC),
+        "actor_id": None,
+        "actor_label": "system",
+        "action": "a",
+        "object_type": "",
+        "object_id": "",
+        "object_label": "",
+        "area_path": "",
+        "address": "",
+        "channel": "cli",
+        "user_agent": "",
+        "reason": "",
+        "changes": {"k": [1, "二"]},
     }
     h = link_hash("0" * 64, content)
     assert h != link_hash("0" * 64, {**content, "reason": "x"})

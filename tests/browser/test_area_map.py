@@ -24,6 +24,7 @@ def _login(page: Page, live_url: str, username: str) -> None:
 def test_town_dispatcher_sees_shangzhen_map(page: Page, live_url: str, artifacts: Path) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
     _login(page, live_url, "shangzhen_dispatcher")
+    page.screenshot(path=str(artifacts / "home.png"))
     page.click("text=区域与网格")
     expect(page.locator("h1")).to_contain_text("商镇")
     # The map drew 商镇 and its villages as polygons, with their names.
@@ -43,8 +44,11 @@ def test_town_dispatcher_sees_shangzhen_map(page: Page, live_url: str, artifacts
     expect(page.locator("#children")).to_contain_text("第1网格")
     page.screenshot(path=str(artifacts / "baoding-grids.png"), full_page=True)
 
-    # A village of another town (龙驹寨街道's first community) is "not found".
-    response = page.goto(f"{live_url}/areas/611022001001/")
+    # A village of another town (龙驹寨街道's 凤麓社区) is "not found".
+    from wangge.territory.models import Area
+
+    assert Area.objects.filter(code="611022001004").exists()  # it does exist
+    response = page.goto(f"{live_url}/areas/611022001004/")
     assert response is not None
     assert response.status == 404
     expect(page.locator("h1")).to_have_text("未找到")

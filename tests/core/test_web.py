@@ -33,7 +33,9 @@ def test_api_errors_have_stable_codes(db: None) -> None:
     r = c.get("/api/areas/")
     assert r.status_code == 401
     assert r.json()["code"] == "not_authenticated"
-    c.force_login(__import__("wangge.accounts.models", fromlist=["User"]).User.objects.get(username="admin"))
+    c.force_login(
+        __import__("wangge.accounts.models", fromlist=["User"]).User.objects.get(username="admin")
+    )
     bad = c.get("/api/areas/?level=planet")
     assert bad.status_code == 400
     assert bad.json()["code"] == "invalid"

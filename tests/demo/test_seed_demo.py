@@ -12,8 +12,12 @@ from wangge.territory.models import Area
 
 
 def _counts() -> tuple[int, int, int, int]:
-    return (Area.objects.count(), Unit.objects.count(), User.objects.count(),
-            RoleAssignment.objects.count())
+    return (
+        Area.objects.count(),
+        Unit.objects.count(),
+        User.objects.count(),
+        RoleAssignment.objects.count(),
+    )
 
 
 def test_demo_county_is_complete(db: None) -> None:
@@ -22,9 +26,11 @@ def test_demo_county_is_complete(db: None) -> None:
     villages = danfeng.filter(level="village")
     assert villages.count() == 155
     # Every village of the demo county is cut into grids.
-    assert not villages.exclude(
-        code__in=danfeng.filter(level="grid").values("parent__code")
-    ).exclude(code__in=danfeng.filter(level="zone").values("parent__code")).exists()
+    assert (
+        not villages.exclude(code__in=danfeng.filter(level="grid").values("parent__code"))
+        .exclude(code__in=danfeng.filter(level="zone").values("parent__code"))
+        .exists()
+    )
     assert danfeng.filter(level="zone").exists()
     # A user for every role, and departments with their categories.
     assert set(RoleAssignment.objects.values_list("role", flat=True)) == set(Role.values)

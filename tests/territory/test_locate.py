@@ -54,9 +54,17 @@ def test_index_follows_territory_changes(fresh_index: None) -> None:
     # version bump must make the index rebuild.
     village = grid.parent
     assert village is not None
-    rec = AreaRecord(code=village.code, name=village.name, official_name="", level="village",
-                     form=village.form, parent_code=None, county_code=village.county_code,
-                     ur_code=village.ur_code, geometry=shape(village.geometry))
+    rec = AreaRecord(
+        code=village.code,
+        name=village.name,
+        official_name="",
+        level="village",
+        form=village.form,
+        parent_code=None,
+        county_code=village.county_code,
+        ur_code=village.ur_code,
+        geometry=shape(village.geometry),
+    )
     Area.objects.filter(parent=village).update(is_active=False)
     area_tree_sync(actor=None, root=rec)
     locate.forget()  # on_commit never fires inside the test transaction
@@ -78,8 +86,11 @@ def test_locate_api_respects_reach(fresh_index: None) -> None:
     assert r.status_code == 200
     assert r.json()["grid_code"] == grid.code
     # A point in another town: not yours, so "not found".
-    other = Area.objects.filter(level="grid", county_code="611022").exclude(
-        code__startswith="611022109").first()
+    other = (
+        Area.objects.filter(level="grid", county_code="611022")
+        .exclude(code__startswith="611022109")
+        .first()
+    )
     assert other is not None
     q = shape(other.geometry).representative_point()
     r = c.get(f"/api/locate/?lon={q.x}&lat={q.y}")

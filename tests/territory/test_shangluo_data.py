@@ -88,7 +88,9 @@ def _assert_partition(parent: BaseGeometry, cells: list[BaseGeometry], what: str
     tol = 1.0 / M2_PER_DEG2
     union = shapely.union_all(cells)
     assert union.symmetric_difference(parent).area < tol * max(1, len(cells)), f"{what}: gap"
-    assert abs(sum(c.area for c in cells) - parent.area) < tol * max(1, len(cells)), f"{what}: overlap"
+    assert abs(sum(c.area for c in cells) - parent.area) < tol * max(1, len(cells)), (
+        f"{what}: overlap"
+    )
     for c in cells:
         assert c.difference(parent).area < tol, f"{what}: a child sticks out of its parent"
 
@@ -124,7 +126,9 @@ def test_grids_tile_their_village_and_are_numbered_in_reading_order() -> None:
         grids = make_grids(village)
         assert village.geometry is not None
         _assert_partition(village.geometry, [g.geometry for g in grids], village.name)  # type: ignore[misc]
-        assert [g.code for g in grids] == [f"{village.code}{i:03d}" for i in range(1, len(grids) + 1)]
+        assert [g.code for g in grids] == [
+            f"{village.code}{i:03d}" for i in range(1, len(grids) + 1)
+        ]
         assert all(len(g.code) == 15 for g in grids)
         # Reading order: the first grid is in the northernmost band.
         first = grids[0].geometry.representative_point()  # type: ignore[union-attr]
@@ -138,5 +142,6 @@ def test_synthesis_is_deterministic() -> None:
     attach_boundaries(a, settings.WANGGE_DATA_DIR)
     for x, y in zip(walk(a), walk(tree()), strict=True):
         assert x.code == y.code
-        assert x.geometry is not None and y.geometry is not None
+        assert x.geometry is not None
+        assert y.geometry is not None
         assert x.geometry.equals_exact(y.geometry, 0)

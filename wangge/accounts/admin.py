@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -25,8 +25,20 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "display_name")
     fieldsets = (
         (None, {"fields": ("username", "password", "display_name")}),
-        ("状态", {"fields": ("is_active", "is_staff", "is_superuser", "failed_logins",
-                             "locked_until", "last_login", "date_joined")}),
+        (
+            "状态",
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "failed_logins",
+                    "locked_until",
+                    "last_login",
+                    "date_joined",
+                )
+            },
+        ),
     )
     readonly_fields = ("last_login", "date_joined", "failed_logins")
     inlines = (RoleAssignmentInline,)
@@ -34,8 +46,12 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         # Plain field edits of a user go through here; every one is audited.
         super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action="user.update" if change else "user.create",
-                     obj=obj, changes={"fields": sorted(form.changed_data)})
+        audit_record(
+            actor=request.user,
+            action="user.update" if change else "user.create",
+            obj=obj,
+            changes={"fields": sorted(form.changed_data)},
+        )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         # Role assignments go through the services so level rules and audit apply.
@@ -47,10 +63,15 @@ class UserAdmin(BaseUserAdmin):
                 continue
             instance = inline_form.instance
             if instance.pk and not data.get("is_active", True):
-                role_revoke(actor=request.user, assignment=instance)
+                role_revoke(actor=cast(User, request.user), assignment=instance)
             else:
-                role_grant(actor=request.user, user=form.instance, role=data["role"],
-                           area=data["area"], unit=data.get("unit"))
+                role_grant(
+                    actor=cast(User, request.user),
+                    user=form.instance,
+                    role=data["role"],
+                    area=data["area"],
+                    unit=data.get("unit"),
+                )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivate instead: the audit log points at users
@@ -66,5 +87,10 @@ class UnitAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action="unit.update" if change else "unit.create",
-                     obj=obj, area_path=obj.area.path, changes={"fields": sorted(form.changed_data)})
+        audit_record(
+            actor=request.user,
+            action="unit.update" if change else "unit.create",
+            obj=obj,
+            area_path=obj.area.path,
+            changes={"fields": sorted(form.changed_data)},
+        )

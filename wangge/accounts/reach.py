@@ -94,7 +94,7 @@ def _grant_for(role: str, path: str, categories: Iterable[str] | None) -> Grant:
         path=path,
         capabilities=ROLE_CAPABILITIES[role],
         below_only=BELOW_ONLY.get(role, frozenset()),
-        category_codes=frozenset(categories) if role in CATEGORY_LIMITED_ROLES else None,
+        category_codes=frozenset(categories or ()) if role in CATEGORY_LIMITED_ROLES else None,
     )
 
 

@@ -35,8 +35,13 @@ def login_attempt(*, username: str, password: str) -> User:
         if user is None:
             User().set_password(password)  # same work as a real check: no timing hint
             error = DomainError("login.invalid", _INVALID)
-            audit_record(actor=None, action="auth.login_failed", object_type="accounts.user",
-                         object_label=username[:150], changes={"reason": "unknown_user"})
+            audit_record(
+                actor=None,
+                action="auth.login_failed",
+                object_type="accounts.user",
+                object_label=username[:150],
+                changes={"reason": "unknown_user"},
+            )
         elif user.locked_until and user.locked_until > now:
             error = _locked_error(user.locked_until)
             audit_record(actor=user, action="auth.login_refused_locked", obj=user)
@@ -92,8 +97,9 @@ def user_create(
         else:
             user.set_unusable_password()
         user.save()
-        audit_record(actor=actor, action="user.create", obj=user,
-                     changes={"display_name": display_name})
+        audit_record(
+            actor=actor, action="user.create", obj=user, changes={"display_name": display_name}
+        )
     return user
 
 
@@ -121,12 +127,19 @@ def role_grant(
         assignment, created = RoleAssignment.objects.get_or_create(
             user=user, role=role, area=area, defaults={"unit": unit}
         )
-        if not created and (not assignment.is_active or assignment.unit_id != getattr(unit, "pk", None)):
+        if not created and (
+            not assignment.is_active or assignment.unit_id != getattr(unit, "pk", None)
+        ):
             assignment.is_active = True
             assignment.unit = unit
             assignment.save(update_fields=["is_active", "unit"])
-        audit_record(actor=actor, action="role.grant", obj=user, area_path=area.path,
-                     changes={"role": role, "area": area.code, "unit": getattr(unit, "code", None)})
+        audit_record(
+            actor=actor,
+            action="role.grant",
+            obj=user,
+            area_path=area.path,
+            changes={"role": role, "area": area.code, "unit": getattr(unit, "code", None)},
+        )
     forget_reach(user)
     return assignment
 
@@ -137,9 +150,13 @@ def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
     with transaction.atomic():
         assignment.is_active = False
         assignment.save(update_fields=["is_active"])
-        audit_record(actor=actor, action="role.revoke", obj=assignment.user,
-                     area_path=assignment.area.path,
-                     changes={"role": assignment.role, "area": assignment.area.code})
+        audit_record(
+            actor=actor,
+            action="role.revoke",
+            obj=assignment.user,
+            area_path=assignment.area.path,
+            changes={"role": assignment.role, "area": assignment.area.code},
+        )
     forget_reach(assignment.user)
 
 

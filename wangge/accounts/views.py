@@ -36,8 +36,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 return redirect(next_url or "home")
     status = 400 if error else 200
     return render(
-        request, "accounts/login.html",
-        {"error": error, "username": username, "next": next_url}, status=status,
+        request,
+        "accounts/login.html",
+        {"error": error, "username": username, "next": next_url},
+        status=status,
     )
 
 

@@ -12,8 +12,20 @@ class AuditRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditRecord
         fields = (
-            "seq", "at", "actor_label", "action", "object_type", "object_id", "object_label",
-            "area_path", "address", "channel", "reason", "changes", "prev_hash", "hash",
+            "seq",
+            "at",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_label",
+            "area_path",
+            "address",
+            "channel",
+            "reason",
+            "changes",
+            "prev_hash",
+            "hash",
         )
 
 
@@ -32,6 +44,8 @@ class AuditListApi(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[AuditRecord]:
         p = self.request.query_params
         return audit_list_for(
-            self.request.user, action=p.get("action") or None,
-            actor_username=p.get("actor") or None, object_id=p.get("object") or None,
+            self.request.user,
+            action=p.get("action") or None,
+            actor_username=p.get("actor") or None,
+            object_id=p.get("object") or None,
         )

@@ -106,4 +106,3 @@ def audit_verify(*, chunk_size: int = 5000) -> ChainReport:
     if head_seq != checked or head_hash != prev_hash:
         return ChainReport(checked, checked + 1, f"链尾缺失:链头记录到第 {head_seq} 条")
     return ChainReport(checked)
-

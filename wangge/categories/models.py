@@ -17,7 +17,11 @@ class Category(models.Model):
     code = models.CharField("编码", max_length=32, unique=True)
     name = models.CharField("名称", max_length=64)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name="上级",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="children",
     )
     level = models.PositiveSmallIntegerField("层级", default=1)

@@ -22,7 +22,8 @@ class Origin:
     channel: str = "web"  # web | api | cli | task
 
 
-_origin: ContextVar[Origin] = ContextVar("wangge_origin", default=Origin(channel="cli"))
+_CLI = Origin(channel="cli")
+_origin: ContextVar[Origin] = ContextVar("wangge_origin", default=_CLI)
 
 
 def current_origin() -> Origin:

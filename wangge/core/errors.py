@@ -8,12 +8,12 @@ add new ones, never rename.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 
 class DomainError(Exception):
     # code -> HTTP status; anything not listed is a 400.
-    STATUS: dict[str, int] = {
+    STATUS: ClassVar[dict[str, int]] = {
         "not_found": 404,
         "forbidden": 403,
         "conflict": 409,

@@ -122,15 +122,24 @@ def _unit_specs(ctx: SeedContext, areas: dict[str, Area]) -> list[tuple[str, str
     """(code, name, kind, area) for every unit of the counties in scope."""
     assert ctx.root is not None
     city = areas[CITY_CODE]
-    specs = [(f"CC-{city.code}", f"{city.name}基层智控平台指挥中心", UnitKind.COMMAND_CENTRE, city)]
+    specs: list[tuple[str, str, str, Area]] = [
+        (f"CC-{city.code}", f"{city.name}基层智控平台指挥中心", UnitKind.COMMAND_CENTRE, city)
+    ]
     for county_rec in ctx.root.children:
         if county_rec.county_code not in ctx.counties:
             continue
         county = areas[county_rec.code]
-        specs.append((f"CC-{county.code}", f"{county.name}指挥中心", UnitKind.COMMAND_CENTRE, county))
+        specs.append(
+            (f"CC-{county.code}", f"{county.name}指挥中心", UnitKind.COMMAND_CENTRE, county)
+        )
         for slug, name, _cats in DEPARTMENTS:
             specs.append(
-                (f"D-{county.county_code}-{slug}", f"{county.name}{name}", UnitKind.DEPARTMENT, county)
+                (
+                    f"D-{county.county_code}-{slug}",
+                    f"{county.name}{name}",
+                    UnitKind.DEPARTMENT,
+                    county,
+                )
             )
         for rec in walk(county_rec):
             area = areas[rec.code]
@@ -172,7 +181,8 @@ def _town_slugs(root: AreaRecord) -> dict[str, str]:
     plain = {t.code: "".join(lazy_pinyin(t.name)) for t in towns}
     counts = Counter(plain.values())
     return {
-        code: (s if counts[s] == 1 else f"{COUNTY_SLUGS[code[:6]]}_{s}") for code, s in plain.items()
+        code: (s if counts[s] == 1 else f"{COUNTY_SLUGS[code[:6]]}_{s}")
+        for code, s in plain.items()
     }
 
 
@@ -198,28 +208,56 @@ def seed_users(ctx: SeedContext) -> None:
         ]
         for dept, _name, _cats in DEPARTMENTS:
             unit_code = f"D-{county_rec.county_code}-{dept}"
-            wanted.append((f"{slug}_{dept}", demo_name(unit_code), Role.DEPARTMENT_STAFF, code,
-                           unit_code))
+            wanted.append(
+                (f"{slug}_{dept}", demo_name(unit_code), Role.DEPARTMENT_STAFF, code, unit_code)
+            )
         for rec in walk(county_rec):
             if rec.level == "town":
-                wanted.append((f"{town_slugs[rec.code]}_dispatcher", demo_name(rec.code),
-                               Role.TOWN_DISPATCHER, rec.code, f"T-{rec.code}"))
+                wanted.append(
+                    (
+                        f"{town_slugs[rec.code]}_dispatcher",
+                        demo_name(rec.code),
+                        Role.TOWN_DISPATCHER,
+                        rec.code,
+                        f"T-{rec.code}",
+                    )
+                )
             elif rec.level == "village":
-                wanted.append((f"sj{rec.code}", demo_name(rec.code), Role.VILLAGE_SECRETARY,
-                               rec.code, f"V-{rec.code}"))
+                wanted.append(
+                    (
+                        f"sj{rec.code}",
+                        demo_name(rec.code),
+                        Role.VILLAGE_SECRETARY,
+                        rec.code,
+                        f"V-{rec.code}",
+                    )
+                )
             elif rec.level == "zone":
-                wanted.append((f"pz{rec.code}", demo_name(rec.code), Role.ZONE_HEAD, rec.code,
-                               None))
+                wanted.append(
+                    (f"pz{rec.code}", demo_name(rec.code), Role.ZONE_HEAD, rec.code, None)
+                )
             elif rec.level == "grid":
-                wanted.append((f"wg{rec.code}", demo_name(rec.code), Role.GRID_WORKER, rec.code,
-                               f"G-{rec.code}"))
+                wanted.append(
+                    (
+                        f"wg{rec.code}",
+                        demo_name(rec.code),
+                        Role.GRID_WORKER,
+                        rec.code,
+                        f"G-{rec.code}",
+                    )
+                )
     # One argon2 hash shared by every demo account: hashing thousands of
     # passwords one by one would take minutes, and these are demo accounts.
     password = make_password(DEMO_PASSWORD)
     existing = set(User.objects.values_list("username", flat=True))
     new_users = [
-        User(username=u, display_name=n, password=password,
-             is_staff=(u == "admin"), is_superuser=(u == "admin"))
+        User(
+            username=u,
+            display_name=n,
+            password=password,
+            is_staff=(u == "admin"),
+            is_superuser=(u == "admin"),
+        )
         for u, n, _r, _a, _unit in wanted
         if u not in existing
     ]
@@ -234,10 +272,18 @@ def seed_users(ctx: SeedContext) -> None:
         ignore_conflicts=True,
     )
     roles = Counter(r for _u, _n, r, _a, _unit in wanted)
-    ctx.say("用户:" + ",".join(f"{Role(r).label} {v}" for r, v in roles.items())
-            + f"(新建 {len(new_users)})")
-    audit_record(actor=None, action="demo.seed", object_type="demo", object_id=ctx.scale,
-                 changes={"users_created": len(new_users), "roles": dict(roles)})
+    ctx.say(
+        "用户:"
+        + ",".join(f"{Role(r).label} {v}" for r, v in roles.items())
+        + f"(新建 {len(new_users)})"
+    )
+    audit_record(
+        actor=None,
+        action="demo.seed",
+        object_type="demo",
+        object_id=ctx.scale,
+        changes={"users_created": len(new_users), "roles": dict(roles)},
+    )
     ctx.accounts = _showcase(wanted, areas)
 
 
@@ -253,7 +299,7 @@ def _showcase(
         show = (
             r not in seen_roles
             or r in (Role.ADMINISTRATOR, Role.COMMAND_CENTRE, Role.ORGANISATION_STAFF)
-            or r == Role.TOWN_DISPATCHER and a.startswith(DEMO_COUNTY)
+            or (r == Role.TOWN_DISPATCHER and a.startswith(DEMO_COUNTY))
             or a == baoding
             or a == baoding + "001"
         )

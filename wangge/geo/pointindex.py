@@ -67,7 +67,8 @@ class PointIndex(Generic[K]):
 
         usable = ~shapely.is_empty(geoms) if len(geoms) else np.zeros(0, dtype=bool)
         if usable.any():
-            self._bounds = tuple(float(v) for v in shapely.total_bounds(geoms[usable]))
+            x_min, y_min, x_max, y_max = shapely.total_bounds(geoms[usable]).tolist()
+            self._bounds = (x_min, y_min, x_max, y_max)
         else:
             self._bounds = (math.nan, math.nan, math.nan, math.nan)
         min_x, min_y, max_x, max_y = self._bounds
@@ -208,4 +209,3 @@ class PointIndex(Generic[K]):
         for p, g in zip(hit_points.tolist(), pair_geom[hit][first].tolist(), strict=True):
             result[p] = keys[g]
         return result
-

@@ -17,10 +17,30 @@ class AreaAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "level", "form", "ur_code", "geometry_source", "is_active")
     list_filter = ("level", "form", "geometry_source", "is_active", "county_code")
     search_fields = ("code", "name")
-    fields = ("code", "name", "level", "form", "parent", "path", "ur_code", "geometry_source",
-              "centroid_lon", "centroid_lat", "is_active")
-    readonly_fields = ("code", "level", "form", "parent", "path", "geometry_source",
-                       "centroid_lon", "centroid_lat", "is_active")
+    fields = (
+        "code",
+        "name",
+        "level",
+        "form",
+        "parent",
+        "path",
+        "ur_code",
+        "geometry_source",
+        "centroid_lon",
+        "centroid_lat",
+        "is_active",
+    )
+    readonly_fields = (
+        "code",
+        "level",
+        "form",
+        "parent",
+        "path",
+        "geometry_source",
+        "centroid_lon",
+        "centroid_lat",
+        "is_active",
+    )
     list_per_page = 100
     show_full_result_count = False
 

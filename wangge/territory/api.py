@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,13 +17,25 @@ from wangge.territory.selectors import area_get_for, area_list_for, area_map_for
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent = serializers.SerializerMethodField()
+    # DRF pops declared fields off the class, so this does not shadow
+    # Field.parent at run time; the stubs cannot know that.
+    parent = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta:
         model = Area
         fields = (
-            "code", "name", "level", "form", "parent", "path", "county_code", "ur_code",
-            "centroid_lon", "centroid_lat", "geometry_source", "is_active",
+            "code",
+            "name",
+            "level",
+            "form",
+            "parent",
+            "path",
+            "county_code",
+            "ur_code",
+            "centroid_lon",
+            "centroid_lat",
+            "geometry_source",
+            "is_active",
         )
 
     def get_parent(self, obj: Area) -> str | None:
@@ -50,7 +60,9 @@ class AreaListApi(generics.ListAPIView):
         if level and level not in Level.values:
             raise DomainError("invalid", f"level 须为 {'/'.join(Level.values)} 之一")
         return area_list_for(
-            self.request.user, level=level, parent_code=p.get("parent") or None,
+            self.request.user,
+            level=level,
+            parent_code=p.get("parent") or None,
             search=p.get("search") or None,
         ).select_related("parent")
 

@@ -121,3 +121,6 @@ class TerritoryVersion(models.Model):
 
     class Meta:
         verbose_name = "区划版本"
+
+    def __str__(self) -> str:
+        return f"v{self.version}"

@@ -76,7 +76,9 @@ def area_breadcrumbs_for(actor: Any, area: Area) -> list[Crumb]:
     in) but linked only where the actor reaches them."""
     reach = reach_for(actor)
     codes = area.ancestor_codes()
-    ancestors = {a.code: a for a in Area.objects.filter(code__in=codes).only("code", "name", "path")}
+    ancestors = {
+        a.code: a for a in Area.objects.filter(code__in=codes).only("code", "name", "path")
+    }
     return [
         Crumb(c, ancestors[c].name, reach.allows(Capability.AREA_VIEW, ancestors[c].path))
         for c in codes
@@ -105,8 +107,16 @@ def area_map_for(actor: Any, area: Area) -> dict[str, Any]:
     children = (
         Area.objects.filter(reach_for(actor).filter("path"), parent=own, is_active=True)
         .order_by("code")
-        .only("code", "name", "level", "form", "geometry", "geometry_source", "centroid_lon",
-              "centroid_lat")
+        .only(
+            "code",
+            "name",
+            "level",
+            "form",
+            "geometry",
+            "geometry_source",
+            "centroid_lon",
+            "centroid_lat",
+        )
     )
     features = [_feature(own, role="self")]
     features += [_feature(c, role="child") for c in children if c.geometry]

@@ -17,11 +17,21 @@ from wangge.audit.services import audit_record
 from wangge.core.errors import DomainError, NotFound
 from wangge.territory import locate
 from wangge.territory.models import UR_LABELS, Area, TerritoryVersion
-from wangge.territory.shangluo import AreaRecord, walk
+from wangge.territory.shangluo import AreaRecord
 
 _SYNC_FIELDS = (
-    "name", "level", "form", "parent_id", "path", "county_code", "ur_code", "geometry",
-    "geometry_source", "centroid_lon", "centroid_lat", "is_active",
+    "name",
+    "level",
+    "form",
+    "parent_id",
+    "path",
+    "county_code",
+    "ur_code",
+    "geometry",
+    "geometry_source",
+    "centroid_lon",
+    "centroid_lat",
+    "is_active",
 )
 
 
@@ -72,14 +82,15 @@ def area_tree_sync(*, actor: Any, root: AreaRecord) -> SyncReport:
             to_create: list[Area] = []
             to_update: list[Area] = []
             for rec in layer:
-                parent_path = paths.get(rec.parent_code or "", "")
+                path = f"{paths.get(rec.parent_code or '', '')}{rec.code}/"
+                paths[rec.code] = path
                 centroid = rec.centroid
                 values = {
                     "name": rec.name,
                     "level": rec.level,
                     "form": rec.form,
                     "parent_id": ids.get(rec.parent_code or ""),
-                    "path": f"{parent_path}{rec.code}/",
+                    "path": path,
                     "county_code": rec.county_code,
                     "ur_code": rec.ur_code,
                     "geometry": _geojson(rec),
@@ -88,7 +99,6 @@ def area_tree_sync(*, actor: Any, root: AreaRecord) -> SyncReport:
                     "centroid_lat": round(centroid.y, 7) if centroid else None,
                     "is_active": True,
                 }
-                paths[rec.code] = values["path"]
                 by_level[rec.level] = by_level.get(rec.level, 0) + 1
                 area = existing.get(rec.code)
                 if area is None:
@@ -109,8 +119,11 @@ def area_tree_sync(*, actor: Any, root: AreaRecord) -> SyncReport:
         if created or updated:
             _bump_version()
             audit_record(
-                actor=actor, action="territory.sync", object_type="territory.area",
-                object_id=root.code, object_label=root.name,
+                actor=actor,
+                action="territory.sync",
+                object_type="territory.area",
+                object_id=root.code,
+                object_label=root.name,
                 changes={"created": created, "updated": updated, "by_level": by_level},
             )
     return report

@@ -31,10 +31,28 @@ CITY_CODE = "611000000000"
 COUNTY_ADCODES = ("611002", "611021", "611022", "611023", "611024", "611025", "611026")
 DEMO_COUNTY = "611022"  # 丹凤县
 
-_COLUMNS = (
-    "code parent name level rank adcode post_code area_code ur_code municipality virtual dummy "
-    "longitude latitude center province city county town village"
-).split()
+_COLUMNS = [
+    "code",
+    "parent",
+    "name",
+    "level",
+    "rank",
+    "adcode",
+    "post_code",
+    "area_code",
+    "ur_code",
+    "municipality",
+    "virtual",
+    "dummy",
+    "longitude",
+    "latitude",
+    "center",
+    "province",
+    "city",
+    "county",
+    "town",
+    "village",
+]
 
 
 @dataclass
@@ -91,7 +109,7 @@ def form_of(level: str, code: str, official: str) -> str:
             return "township"
         return "special"  # industrial parks, reservoirs, forest farms
     if level == "village":
-        return "community" if official.endswith("居委会") or official.endswith("居委") else "village"
+        return "community" if official.endswith(("居委会", "居委")) else "village"
     return ""
 
 
