@@ -23,11 +23,27 @@ ARTIFACTS = settings.BASE_DIR / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+def django_db_setup(
+    request: pytest.FixtureRequest, django_test_environment: None, django_db_blocker: Any
+) -> Iterator[None]:
+    """Create the test database and seed the demo into it, once.
+
+    Replaces pytest-django's fixture, which creates only the databases that
+    collected tests mark as used: the browser tests use the database through
+    a server thread, unmarked, and must get it all the same."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+
     from wangge.demo.seed import demo_seed
 
+    verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
+        config = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
         demo_seed(scale="county", data_dir=settings.WANGGE_DATA_DIR)
+    yield
+    with django_db_blocker.unblock():
+        connections.close_all()
+        teardown_databases(config, verbosity=verbosity)
 
 
 @pytest.fixture

@@ -94,3 +94,13 @@ def test_admin_site_obeys_the_same_rules(db: None) -> None:
     r = c.post("/admin/login/", {"username": "admin", "password": DEMO_PASSWORD, "next": "/admin/"})
     assert r.status_code == 302
     assert c.get("/admin/").status_code == 200
+
+
+def test_home_shows_my_roles_and_area(db: None, user_named) -> None:  # type: ignore[no-untyped-def]
+    c = Client()
+    c.force_login(user_named("sj611022109223"))
+    html = c.get("/").content.decode()
+    assert "村(社区)书记" in html
+    assert "保定村" in html
+    assert "保定村村民委员会" in html
+    assert "611022109223" in html

@@ -62,3 +62,19 @@ def test_seed_twice_changes_nothing(db: None) -> None:
     assert "新建 0" in text
     assert "admin" in text
     assert "wangge-demo" in text
+
+
+def test_every_printed_login_works(db: None) -> None:
+    import re
+
+    from wangge.accounts.services import login_attempt
+    from wangge.demo.seed import DEMO_PASSWORD
+
+    out = StringIO()
+    call_command("seed_demo", "--commit", stdout=out)
+    printed = re.findall(r"^  ([a-z0-9_]+[A-Z0-9]*)  ", out.getvalue(), flags=re.M)
+    assert "admin" in printed
+    assert "shangzhen_dispatcher" in printed
+    assert len(printed) >= 10
+    for username in printed:
+        assert login_attempt(username=username, password=DEMO_PASSWORD).username == username

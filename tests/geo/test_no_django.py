@@ -16,7 +16,8 @@ import wangge.geo
 names = sorted(m.name for m in pkgutil.walk_packages(wangge.geo.__path__, "wangge.geo."))
 for name in names:
     importlib.import_module(name)
-print(json.dumps({"modules": names, "django": sorted(m for m in sys.modules if m.split(".")[0] == "django")}))
+django = sorted(m for m in sys.modules if m.split(".")[0] == "django")
+print(json.dumps({"modules": names, "django": django}))
 """
 
 

@@ -181,3 +181,18 @@ def test_a_single_large_polygon() -> None:
     assert index.locate(110.3, 33.2) == "all"
     assert index.locate(110.3, 33.45) is None  # in the concave notch
     assert index.locate(110.0, 33.0) == "all"  # a vertex
+
+
+def test_degenerate_extents_keep_the_bucket_grid_small() -> None:
+    sliver = PointIndex([box(0, 0, 10, 1e-12)], ["sliver"])
+    assert sliver._nx * sliver._ny <= 3 * 16 + 1
+    assert sliver.locate(5.0, 0.5e-12) == "sliver"
+    assert sliver.locate(5.0, 1.0) is None
+
+    line = PointIndex([shapely.LineString([(0, 0), (0, 5)])], ["line"])
+    assert line.locate(0.0, 2.5) == "line"
+    assert line.locate(0.1, 2.5) is None
+
+    point = PointIndex([shapely.Point(3, 4)], ["point"])
+    assert point.locate(3.0, 4.0) == "point"
+    assert point.locate(3.0, 4.5) is None

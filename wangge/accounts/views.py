@@ -7,8 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from wangge.accounts.reach import reach_for
-from wangge.accounts.roles import Role
+from wangge.accounts.selectors import role_lines_for
 from wangge.accounts.services import login_attempt
 from wangge.core.errors import DomainError
 from wangge.territory.selectors import area_descendant_counts_for, area_top_for
@@ -51,11 +50,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    reach = reach_for(request.user)
     tops = area_top_for(request.user)
     summary = [(area, area_descendant_counts_for(request.user, area)) for area in tops]
-    grants = [
-        (Role(g.role).label, g.path.rstrip("/").rsplit("/", 1)[-1] if g.path else "全部")
-        for g in reach.grants
-    ]
-    return render(request, "accounts/home.html", {"summary": summary, "grants": grants})
+    context = {"summary": summary, "roles": role_lines_for(request.user)}
+    return render(request, "accounts/home.html", context)

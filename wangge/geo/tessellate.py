@@ -18,8 +18,9 @@ Design notes:
   more. ``split`` (grids should be of similar size) therefore uses the capacity-constrained
   variant: samples go to the seed minimising ``distance^2 - weight``, with weights adjusted until
   every cluster holds about the same number of samples, and seeds move to their cluster means.
-  The final cells are still the plain Voronoi cells of the seeds; seeds placed this way give
-  areas within about 1.3x of each other instead of 1.6x (median over Shangluo villages).
+  The final cells are still the plain Voronoi cells of the seeds, but with seeds placed this way
+  the largest of 16 grids in a village is typically 1.2x the smallest instead of 1.6x (median
+  over 150 synthetic villages of Danfeng county).
 * Distances use plain elementwise numpy arithmetic, never matrix products, because BLAS may round
   differently on other machines and the result must be identical everywhere.
 * Clipping a Voronoi cell to a concave polygon can cut it into several pieces. The piece holding
