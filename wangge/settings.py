@@ -8,6 +8,7 @@ with defaults that give a working demo on the embedded SQLite database:
 - ``WANGGE_SECRET_KEY``: required when ``WANGGE_DEBUG`` is off.
 - ``WANGGE_DEBUG``: ``1`` (default, demo) or ``0``.
 - ``WANGGE_ALLOWED_HOSTS``: comma-separated.
+- ``WANGGE_HTTPS``: ``1`` behind HTTPS (secure cookies, HSTS).
 - ``WANGGE_TILE_URL``: a map tile URL template; empty (default) draws
   the polygons on a plain background so maps work with no internet.
 """
@@ -134,6 +135,12 @@ WHITENOISE_USE_FINDERS = True
 # folders; whitenoise would warn on every start that STATIC_ROOT is missing.
 warnings.filterwarnings("ignore", message="No directory at")
 
+# Behind HTTPS (production), set WANGGE_HTTPS=1: cookies only over TLS, HSTS.
+if os.environ.get("WANGGE_HTTPS") == "1":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_COOKIE_HTTPONLY = False

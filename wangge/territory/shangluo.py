@@ -209,20 +209,26 @@ def make_grids(village: AreaRecord, count: int | None = None) -> list[AreaRecord
     n = count if count is not None else grid_count(village)
     cells = split(village.geometry, n, salt=village.code)
     return [
-        AreaRecord(
-            code=f"{village.code}{seq:03d}",
-            name=f"{village.name}第{seq}网格",
-            official_name="",
-            level="grid",
-            form="",
-            parent_code=village.code,
-            county_code=village.county_code,
-            ur_code=village.ur_code,
-            geometry=cell,
-            geometry_source="synthetic",
-        )
+        _below_village(village, "grid", f"{seq:03d}", f"第{seq}网格", cell, "synthetic")
         for seq, cell in enumerate(cells, start=1)
     ]
+
+
+def _below_village(
+    village: AreaRecord, level: str, suffix: str, label: str, geometry: BaseGeometry, source: str
+) -> AreaRecord:
+    return AreaRecord(
+        code=f"{village.code}{suffix}",
+        name=f"{village.name}{label}",
+        official_name="",
+        level=level,
+        form="",
+        parent_code=village.code,
+        county_code=village.county_code,
+        ur_code=village.ur_code,
+        geometry=geometry,
+        geometry_source=source,
+    )
 
 
 def group_into_zones(village: AreaRecord, grids: list[AreaRecord], size: int) -> list[AreaRecord]:
@@ -232,27 +238,13 @@ def group_into_zones(village: AreaRecord, grids: list[AreaRecord], size: int) ->
     for i in range(0, len(grids), size):
         members = grids[i : i + size]
         seq = len(zones) + 1
-        zone = AreaRecord(
-            code=f"{village.code}Z{seq:02d}",
-            name=f"{village.name}第{seq}片区",
-            official_name="",
-            level="zone",
-            form="",
-            parent_code=village.code,
-            county_code=village.county_code,
-            ur_code=village.ur_code,
-            geometry=shapely.union_all([g.geometry for g in members]),
-            geometry_source="derived",
-            children=members,
-        )
+        union = shapely.union_all([g.geometry for g in members])
+        zone = _below_village(village, "zone", f"Z{seq:02d}", f"第{seq}片区", union, "derived")
+        zone.children = members
         for g in members:
             g.parent_code = zone.code
         zones.append(zone)
     return zones
-
-
-def geojson(geom: BaseGeometry) -> dict[str, object]:
-    return json.loads(shapely.to_geojson(geom))
 
 
 def villages(root: AreaRecord, counties: Iterable[str] | None = None) -> Iterator[AreaRecord]:
