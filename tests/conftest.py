@@ -39,7 +39,7 @@ def django_db_setup(
     verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
         config = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
-        demo_seed(scale="county", data_dir=settings.WANGGE_DATA_DIR)
+        demo_seed(scale="county", data_dir=settings.WANGGE_DATA_DIR, population="sample")
     yield
     with django_db_blocker.unblock():
         connections.close_all()

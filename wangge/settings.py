@@ -9,6 +9,7 @@ with defaults that give a working demo on the embedded SQLite database:
 - ``WANGGE_DEBUG``: ``1`` (default, demo) or ``0``.
 - ``WANGGE_ALLOWED_HOSTS``: comma-separated.
 - ``WANGGE_HTTPS``: ``1`` behind HTTPS (secure cookies, HSTS).
+- ``WANGGE_PII_KEYS_FILE``: the personal-data keyring (required in production).
 - ``WANGGE_TILE_URL``: a map tile URL template; empty (default) draws
   the polygons on a plain background so maps work with no internet.
 """
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "wangge.territory",
     "wangge.categories",
     "wangge.accounts",
+    "wangge.registry",
     "wangge.demo",
 ]
 
@@ -168,6 +170,14 @@ SPECTACULAR_SETTINGS = {
 }
 
 WANGGE_TILE_URL = os.environ.get("WANGGE_TILE_URL", "")
+
+# Keys for personal data (SM4 encryption, HMAC-SM3 blind index). Never in the
+# database: a file named by WANGGE_PII_KEYS_FILE (format in
+# wangge/registry/pii.py). With WANGGE_DEBUG=1 and no file, a fixed demo
+# keyring is used — demo data only.
+WANGGE_PII_KEYS_FILE = os.environ.get("WANGGE_PII_KEYS_FILE", "")
+if not DEBUG and not WANGGE_PII_KEYS_FILE:
+    raise RuntimeError("WANGGE_PII_KEYS_FILE must be set when WANGGE_DEBUG=0")
 WANGGE_DATA_DIR = BASE_DIR / "data"
 
 LOGGING = {

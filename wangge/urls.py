@@ -8,6 +8,8 @@ from wangge.accounts import views as accounts_views
 from wangge.audit import api as audit_api
 from wangge.audit import views as audit_views
 from wangge.core.views import healthz
+from wangge.registry import api as registry_api
+from wangge.registry import views as registry_views
 from wangge.territory import api as territory_api
 from wangge.territory import views as territory_views
 
@@ -25,6 +27,29 @@ urlpatterns = [
     path("areas/<str:code>/", territory_views.area_detail, name="area_detail"),
     path("areas/<str:code>/map.geojson", territory_views.area_map, name="area_map"),
     path("areas/<str:code>/edit/", territory_views.area_edit, name="area_edit"),
+    path(
+        "areas/<str:code>/households/",
+        registry_views.area_households,
+        name="area_households",
+    ),
+    path(
+        "areas/<str:code>/households.geojson",
+        registry_views.area_households_geojson,
+        name="area_households_geojson",
+    ),
+    path("households/<str:number>/", registry_views.household_detail, name="household_detail"),
+    path(
+        "households/<str:number>/reveal/",
+        registry_views.household_reveal_view,
+        name="household_reveal",
+    ),
+    path("persons/<int:person_id>/", registry_views.person_detail, name="person_detail"),
+    path(
+        "persons/<int:person_id>/reveal/",
+        registry_views.person_reveal_view,
+        name="person_reveal",
+    ),
+    path("search/", registry_views.search, name="person_search"),
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("admin/", admin.site.urls),
     # API
@@ -39,6 +64,19 @@ urlpatterns = [
     ),
     path("api/locate/", territory_api.LocateApi.as_view(), name="api_locate"),
     path("api/audit/", audit_api.AuditListApi.as_view(), name="api_audit"),
+    path("api/households/", registry_api.HouseholdListApi.as_view(), name="api_households"),
+    path(
+        "api/households/<str:number>/",
+        registry_api.HouseholdDetailApi.as_view(),
+        name="api_household",
+    ),
+    path("api/persons/", registry_api.PersonSearchApi.as_view(), name="api_persons"),
+    path("api/persons/<int:person_id>/", registry_api.PersonDetailApi.as_view(), name="api_person"),
+    path(
+        "api/persons/<int:person_id>/reveal/",
+        registry_api.PersonRevealApi.as_view(),
+        name="api_person_reveal",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -26,6 +26,12 @@ class Capability(models.TextChoices):
     AREA_EDIT = "area.edit", "修改区域信息"
     AUDIT_VIEW = "audit.view", "查看审计日志"
     USER_MANAGE = "user.manage", "管理用户与角色"
+    PERSON_VIEW = "person.view", "查看人口信息(脱敏)"
+    PERSON_EDIT = "person.edit", "维护人口信息"
+    PERSON_REVEAL = "person.reveal", "查看完整个人信息(需说明事由)"
+    PERSON_VIEW_SENSITIVE = "person.view_sensitive", "查看特殊人群标签"
+    PERSON_EXPORT = "person.export", "导出人口信息"
+    PERSON_IMPORT = "person.import", "导入人口信息"
 
 
 # The levels at which each role may be granted.
@@ -42,16 +48,34 @@ ROLE_LEVELS: dict[str, frozenset[str]] = {
 
 _EVERYONE = frozenset({Capability.AREA_VIEW})
 
+# Who works with the population registry. Department and organisation staff
+# do not browse people; the command centre sees masked data only.
+_PEOPLE = frozenset({Capability.PERSON_VIEW})
+_CARE = _PEOPLE | {Capability.PERSON_REVEAL}
+_MANAGE_PEOPLE = _CARE | {
+    Capability.PERSON_EDIT,
+    Capability.PERSON_VIEW_SENSITIVE,
+    Capability.PERSON_EXPORT,
+}
+
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.GRID_WORKER: _EVERYONE,
-    Role.ZONE_HEAD: _EVERYONE,
-    Role.VILLAGE_SECRETARY: _EVERYONE | {Capability.AREA_EDIT},
-    Role.TOWN_DISPATCHER: _EVERYONE | {Capability.AREA_EDIT},
+    Role.GRID_WORKER: _EVERYONE | _CARE,
+    Role.ZONE_HEAD: _EVERYONE | _CARE,
+    Role.VILLAGE_SECRETARY: _EVERYONE | _MANAGE_PEOPLE | {Capability.AREA_EDIT},
+    Role.TOWN_DISPATCHER: _EVERYONE
+    | _MANAGE_PEOPLE
+    | {Capability.AREA_EDIT, Capability.PERSON_IMPORT},
     Role.DEPARTMENT_STAFF: _EVERYONE,
-    Role.COMMAND_CENTRE: _EVERYONE,
+    Role.COMMAND_CENTRE: _EVERYONE | _PEOPLE,
     Role.ORGANISATION_STAFF: _EVERYONE,
     Role.ADMINISTRATOR: _EVERYONE
-    | {Capability.AREA_EDIT, Capability.AUDIT_VIEW, Capability.USER_MANAGE},
+    | _MANAGE_PEOPLE
+    | {
+        Capability.AREA_EDIT,
+        Capability.AUDIT_VIEW,
+        Capability.USER_MANAGE,
+        Capability.PERSON_IMPORT,
+    },
 }
 
 # Roles whose reach is further limited to the categories of their unit.

@@ -17,6 +17,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_links": [], "nav_roles": []}
     reach = reach_for(user)
     links = [("首页", reverse("home")), ("区域与网格", reverse("area_index"))]
+    if reach.has(Capability.PERSON_VIEW):
+        links.append(("人员查询", reverse("person_search")))
     if reach.has(Capability.AUDIT_VIEW):
         links.append(("审计日志", reverse("audit_list")))
     if reach.has(Capability.USER_MANAGE) or user.is_staff:

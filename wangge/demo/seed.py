@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 from pypinyin import lazy_pinyin
 
 from wangge.accounts.models import RoleAssignment, Unit, UnitKind, User
@@ -23,6 +24,9 @@ from wangge.audit.services import audit_record
 from wangge.categories.defaults import DEPARTMENTS, FIRST_LEVEL
 from wangge.categories.models import Category
 from wangge.demo.people import demo_name
+from wangge.demo.population import seed_population
+from wangge.registry.colour_defaults import DEFAULT_RULES, DEFAULT_VISIT_INTERVALS
+from wangge.registry.models import ColourRule, Household, Person, VisitInterval
 from wangge.territory.models import Area
 from wangge.territory.services import area_tree_sync
 from wangge.territory.shangluo import (
@@ -39,6 +43,8 @@ from wangge.territory.shangluo import (
 
 DEMO_PASSWORD = "wangge-demo"  # noqa: S105 - documented demo password, demo data only
 SCALES = ("county", "city")
+POPULATIONS = ("full", "sample", "none")
+SAMPLE_TOWNS = ("611022109", "611022001")  # 商镇, 龙驹寨街道
 
 # Hand-written: pinyin libraries read 柞水 as "zuoshui"; locals say "zhashui".
 COUNTY_SLUGS = {
@@ -66,6 +72,9 @@ class SeedContext:
     scale: str
     data_dir: Path
     counties: list[str]
+    # "full": every grid of the demo county; "sample": 商镇 and 龙驹寨街道 only
+    # (what the test suite uses); "none".
+    population: str = "full"
     root: AreaRecord | None = None
     lines: list[str] = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)
@@ -74,13 +83,15 @@ class SeedContext:
         self.lines.append(text)
 
 
-def demo_seed(*, scale: str = "county", data_dir: Path) -> SeedContext:
+def demo_seed(*, scale: str = "county", data_dir: Path, population: str = "full") -> SeedContext:
     """Build the demo. Runs in one transaction; the caller decides whether
     it commits (the command is dry unless ``--commit``)."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}")
+    if population not in POPULATIONS:
+        raise ValueError(f"population must be one of {POPULATIONS}")
     counties = [DEMO_COUNTY] if scale == "county" else list(COUNTY_ADCODES)
-    ctx = SeedContext(scale=scale, data_dir=data_dir, counties=counties)
+    ctx = SeedContext(scale=scale, data_dir=data_dir, counties=counties, population=population)
     with transaction.atomic():
         for step in STEPS:
             step(ctx)
@@ -309,9 +320,51 @@ def _showcase(
     return picked
 
 
+def seed_colour_rules(ctx: SeedContext) -> None:
+    existing = set(ColourRule.objects.values_list("code", flat=True))
+    new = [
+        ColourRule(
+            code=r["code"], colour=r["colour"], reason=r["reason"], when=r["when"], position=i
+        )
+        for i, r in enumerate(DEFAULT_RULES)
+        if r["code"] not in existing
+    ]
+    ColourRule.objects.bulk_create(new)
+    for colour, days in DEFAULT_VISIT_INTERVALS.items():
+        VisitInterval.objects.get_or_create(colour=colour, defaults={"days": days})
+    ctx.say(f"颜色规则:{len(DEFAULT_RULES)} 条(新建 {len(new)})")
+
+
+def seed_people(ctx: SeedContext) -> None:
+    if ctx.population == "none":
+        return
+    grids = Area.objects.filter(level="grid", is_active=True, county_code=DEMO_COUNTY)
+    if ctx.population == "sample":
+        q = Q()
+        for town in SAMPLE_TOWNS:
+            q |= Q(code__startswith=town)
+        grids = grids.filter(q)
+    totals = seed_population(grids.order_by("code"))
+    have = Household.objects.filter(county_code=DEMO_COUNTY).count()
+    people = Person.objects.filter(county_code=DEMO_COUNTY).count()
+    ctx.say(
+        f"人口:{have} 户,{people} 人(本次新建 {totals['households']} 户,{totals['persons']} 人)"
+    )
+    if totals["households"]:
+        audit_record(
+            actor=None,
+            action="demo.seed_people",
+            object_type="demo",
+            object_id=ctx.population,
+            changes=totals,
+        )
+
+
 STEPS: list[Callable[[SeedContext], None]] = [
     seed_territory,
     seed_categories,
     seed_units,
     seed_users,
+    seed_colour_rules,
+    seed_people,
 ]

@@ -42,6 +42,7 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": children,
             "counts": area_descendant_counts_for(request.user, area),
             "can_edit": reach_for(request.user).allows(Capability.AREA_EDIT, area.path),
+            "can_see_people": reach_for(request.user).allows(Capability.PERSON_VIEW, area.path),
             "ur_choices": sorted(UR_LABELS.items()),
             "tile_url": settings.WANGGE_TILE_URL,
         },

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from wangge.demo.seed import DEMO_PASSWORD, SCALES, demo_seed
+from wangge.demo.seed import DEMO_PASSWORD, POPULATIONS, SCALES, demo_seed
 
 
 class _DryRun(Exception):
@@ -22,13 +22,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=SCALES, default="county")
+        parser.add_argument(
+            "--population",
+            choices=POPULATIONS,
+            default="full",
+            help="households and people: the whole demo county, a sample (2 towns), or none",
+        )
         parser.add_argument("--commit", action="store_true", help="write to the database")
 
-    def handle(self, *args: Any, scale: str, commit: bool, **options: Any) -> None:
+    def handle(self, *args: Any, scale: str, population: str, commit: bool, **options: Any) -> None:
         started = time.monotonic()
         try:
             with transaction.atomic():
-                ctx = demo_seed(scale=scale, data_dir=settings.WANGGE_DATA_DIR)
+                ctx = demo_seed(
+                    scale=scale, data_dir=settings.WANGGE_DATA_DIR, population=population
+                )
                 if not commit:
                     raise _DryRun
         except _DryRun:

@@ -1,0 +1,106 @@
+"""Glue between the registry's tables and the pure colour engine
+(``wangge.registry.colour``): facts from the database, rules from
+``ColourRule`` rows (compiled once per process and recompiled when they
+change), and what a viewer may read of the reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.utils import timezone
+
+from wangge.registry import colour as engine
+from wangge.registry.colour_defaults import DEFAULT_RULES
+from wangge.registry.models import ColourRule, Household
+from wangge.registry.tags import SENSITIVE_TAGS
+
+
+@dataclass
+class _Compiled:
+    key: tuple[str, ...]
+    rules: engine.CompiledRules
+
+
+_cache: dict[str, _Compiled] = {}
+
+
+def _rule_rows() -> list[dict[str, Any]]:
+    active = ColourRule.objects.filter(is_active=True)
+    rows: list[dict[str, Any]] = [dict(r) for r in active.values("code", "colour", "reason", "when")]
+    return rows or [dict(r) for r in DEFAULT_RULES]
+
+
+def compiled_rules() -> _Compiled:
+    """The active rules, compiled; recompiled only when their data changed."""
+    rows = _rule_rows()
+    key = tuple(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in rows)
+    hit = _cache.get("rules")
+    if hit is not None and hit.key == key:
+        return hit
+    parsed = [engine.parse_rule(r) for r in rows]
+    compiled = _Compiled(key, engine.compile_rules(parsed, sensitive_tags=SENSITIVE_TAGS))
+    _cache["rules"] = compiled
+    return compiled
+
+
+def household_facts(household: Household, *, today: dt.date | None = None) -> engine.HouseholdFacts:
+    today = today or timezone.localdate()
+    members = []
+    for m in household.memberships.filter(moved_out__isnull=True).select_related("person"):
+        p = m.person
+        age = None
+        if p.birth_date:
+            age = (
+                today.year
+                - p.birth_date.year
+                - ((today.month, today.day) < (p.birth_date.month, p.birth_date.day))
+            )
+        members.append(
+            engine.PersonFacts(
+                age=age,
+                gender=p.gender or None,
+                tags=frozenset(p.tags.values_list("code", flat=True)),
+                is_party_member=p.is_party_member,
+                residence=m.kind,
+                is_away=p.is_away,
+            )
+        )
+    days = (today - household.last_visit_on).days if household.last_visit_on else None
+    return engine.HouseholdFacts(
+        members=members,
+        household_type=household.household_type,
+        open_disputes=0,  # disputes and requests join when those parts land
+        open_requests=0,
+        days_since_last_visit=days,
+        tags=frozenset(),
+    )
+
+
+def override_of(household: Household) -> engine.Override | None:
+    if not household.colour_override or household.colour_override_until is None:
+        return None
+    return engine.Override(
+        colour=cast(engine.Colour, household.colour_override),
+        reason=household.colour_override_reason,
+        expires_on=household.colour_override_until,
+    )
+
+
+def rating_for(
+    facts: engine.HouseholdFacts, household: Household, *, today: dt.date | None = None
+) -> engine.Rating:
+    return engine.evaluate(
+        compiled_rules().rules,
+        facts,
+        override=override_of(household),
+        today=today or timezone.localdate(),
+    )
+
+
+def reasons_for_viewer(household: Household, *, sensitive_ok: bool) -> list[str]:
+    """The colour reasons this viewer may read (computed with the colour:
+    a reason that would reveal a sensitive group is a neutral one)."""
+    return list(household.colour_reasons if sensitive_ok else household.colour_public_reasons)

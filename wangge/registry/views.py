@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from wangge.accounts.reach import reach_for
+from wangge.accounts.roles import Capability
+from wangge.core.errors import DomainError
+from wangge.registry.colouring import reasons_for_viewer
+from wangge.registry.models import Colour
+from wangge.registry.selectors import (
+    colour_counts_for,
+    household_get_for,
+    household_list_for,
+    household_members_for,
+    person_get_for,
+    person_search_for,
+)
+from wangge.registry.services import household_reveal_address, person_reveal
+from wangge.registry.tags import visible_tags
+from wangge.territory.selectors import area_breadcrumbs_for, area_get_for
+
+
+def _sensitive_ok(request: HttpRequest, path: str) -> bool:
+    return reach_for(request.user).allows(Capability.PERSON_VIEW_SENSITIVE, path)
+
+
+@login_required
+def area_households(request: HttpRequest, code: str) -> HttpResponse:
+    area = area_get_for(request.user, code)
+    colour = request.GET.get("colour") or None
+    if colour not in (None, *Colour.values):
+        colour = None
+    page = Paginator(household_list_for(request.user, area=area, colour=colour), 100)
+    return render(
+        request,
+        "registry/area_households.html",
+        {
+            "area": area,
+            "crumbs": area_breadcrumbs_for(request.user, area),
+            "page": page.get_page(request.GET.get("page")),
+            "counts": colour_counts_for(request.user, area),
+            "colour": colour,
+            "colours": Colour.choices,
+        },
+    )
+
+
+@login_required
+def area_households_geojson(request: HttpRequest, code: str) -> HttpResponse:
+    """Households of an area as points coloured by their colour (no names,
+    no addresses: a map is for seeing where, the page for who)."""
+    from django.http import JsonResponse
+
+    area = area_get_for(request.user, code)
+    rows = household_list_for(request.user, area=area).values_list("number", "colour", "lon", "lat")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {"number": n, "colour": c},
+        }
+        for n, c, lon, lat in rows
+        if lon is not None
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@login_required
+def household_detail(request: HttpRequest, number: str) -> HttpResponse:
+    household = household_get_for(request.user, number)
+    sensitive_ok = _sensitive_ok(request, household.area_path)
+    members = [
+        (m, visible_tags({t.code for t in m.person.tags.all()}, sensitive_ok=sensitive_ok))
+        for m in household_members_for(request.user, household)
+    ]
+    return render(
+        request,
+        "registry/household.html",
+        {
+            "household": household,
+            "crumbs": area_breadcrumbs_for(request.user, household.grid),
+            "members": members,
+            "reasons": reasons_for_viewer(household, sensitive_ok=sensitive_ok),
+            "can_reveal": reach_for(request.user).allows(
+                Capability.PERSON_REVEAL, household.area_path
+            ),
+        },
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_get_for(request.user, person_id)
+    sensitive_ok = _sensitive_ok(request, person.area_path)
+    return render(
+        request,
+        "registry/person.html",
+        {
+            "person": person,
+            "tags": visible_tags({t.code for t in person.tags.all()}, sensitive_ok=sensitive_ok),
+            "can_reveal": reach_for(request.user).allows(
+                Capability.PERSON_REVEAL, person.area_path
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_reveal_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """htmx: answers with the revealed value (or the error) in place."""
+    person = person_get_for(request.user, person_id)
+    field = request.POST.get("field", "")
+    try:
+        value = person_reveal(
+            actor=request.user, person=person, field=field, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise
+        return render(request, "registry/_revealed.html", {"error": exc.message}, status=400)
+    return render(request, "registry/_revealed.html", {"value": value, "field": field})
+
+
+@login_required
+@require_POST
+def household_reveal_view(request: HttpRequest, number: str) -> HttpResponse:
+    household = household_get_for(request.user, number)
+    try:
+        value = household_reveal_address(
+            actor=request.user, household=household, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise
+        return render(request, "registry/_revealed.html", {"error": exc.message}, status=400)
+    return render(request, "registry/_revealed.html", {"value": value, "field": "address"})
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    results: list[object] = []
+    error = ""
+    if q:
+        try:
+            results = list(person_search_for(request.user, q))
+        except DomainError as exc:
+            error = exc.message
+    return render(request, "registry/search.html", {"q": q, "results": results, "error": error})
