@@ -49,8 +49,12 @@ def _someone_in_shangzhou() -> Person:
     village = Area.objects.filter(level="village", county_code="611002").order_by("code").first()
     assert village is not None
     grid = Area.objects.create(
-        code=f"{village.code}001", name="测试网格", level="grid", parent=village,
-        path=f"{village.path}{village.code}001/", county_code="611002",
+        code=f"{village.code}001",
+        name="测试网格",
+        level="grid",
+        parent=village,
+        path=f"{village.path}{village.code}001/",
+        county_code="611002",
     )
     admin = User.objects.get(username="admin")
     hh = household_create(actor=admin, grid=grid, address="陕西省商洛市商州区测试路1号")

@@ -29,7 +29,9 @@ _cache: dict[str, _Compiled] = {}
 
 def _rule_rows() -> list[dict[str, Any]]:
     active = ColourRule.objects.filter(is_active=True)
-    rows: list[dict[str, Any]] = [dict(r) for r in active.values("code", "colour", "reason", "when")]
+    rows: list[dict[str, Any]] = [
+        dict(r) for r in active.values("code", "colour", "reason", "when")
+    ]
     return rows or [dict(r) for r in DEFAULT_RULES]
 
 

@@ -53,12 +53,21 @@ def household_members_for(actor: Any, household: Household) -> list[Membership]:
     """Current members, head first. The household was fetched through reach;
     its members are shown even if one of them is registered elsewhere."""
     household_get_for(actor, household.number)  # re-check: never trust a passed object
-    return list(
+    members = list(
         household.memberships.filter(moved_out__isnull=True)
         .select_related("person")
         .prefetch_related("person__tags")
-        .order_by("-relation", "person__birth_date")
+        .order_by("person__birth_date", "pk")
     )
+    members.sort(key=lambda m: _RELATION_ORDER.get(m.relation, len(_RELATION_ORDER)))
+    return members
+
+
+# How a household register lists its members.
+_RELATION_ORDER = {
+    r: i
+    for i, r in enumerate(["户主", "配偶", "父母", "子女", "儿媳", "女婿", "孙子女", "兄弟姐妹"])
+}
 
 
 def person_get_for(actor: Any, person_id: int) -> Person:
