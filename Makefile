@@ -48,4 +48,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/point_to_grid.py
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .mypy_cache .ruff_cache .test-wangge.sqlite3*
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .mypy_cache .ruff_cache .test-wangge*.sqlite3*

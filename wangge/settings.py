@@ -101,8 +101,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {
-        # A file, not :memory:, so the browser tests' server thread shares it.
-        "NAME": str(BASE_DIR / ".test-wangge.sqlite3"),
+        # A file, not :memory:, so the browser tests' server thread shares it;
+        # one per process, so two test runs in one checkout never collide.
+        "NAME": str(BASE_DIR / f".test-wangge-{os.getpid()}.sqlite3"),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -37,6 +37,7 @@ urlpatterns = [
         registry_views.area_households_geojson,
         name="area_households_geojson",
     ),
+    path("areas/<str:code>/export/", registry_views.area_export, name="area_export"),
     path("households/<str:number>/", registry_views.household_detail, name="household_detail"),
     path(
         "households/<str:number>/reveal/",

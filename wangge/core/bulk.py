@@ -127,3 +127,24 @@ def insert_rows(
             cur.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+class IdAllocator:
+    """Hands out primary keys for rows that will be inserted later in the
+    same transaction (so related rows can point at them first; foreign keys
+    are checked at commit on both databases)."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self._next: int | None = None
+
+    def take(self, n: int) -> list[int]:
+        if connection.vendor == "postgresql":
+            return allocate_ids(self.model, n)
+        if self._next is None:
+            ids = allocate_ids(self.model, n)
+            self._next = (ids[-1] + 1) if ids else None
+            return ids
+        ids = list(range(self._next, self._next + n))
+        self._next += n
+        return ids

@@ -106,3 +106,83 @@ def reasons_for_viewer(household: Household, *, sensitive_ok: bool) -> list[str]
     """The colour reasons this viewer may read (computed with the colour:
     a reason that would reveal a sensitive group is a neutral one)."""
     return list(household.colour_reasons if sensitive_ok else household.colour_public_reasons)
+
+
+def recolour_households(household_ids: list[int], *, today: dt.date | None = None) -> int:
+    """Recompute the colour of many households from the database in a few
+    queries per thousand (imports, the nightly sweep). Returns how many
+    changed colour."""
+    from collections import defaultdict
+
+    from wangge.registry.models import Membership, PersonTag
+
+    today = today or timezone.localdate()
+    rules = compiled_rules().rules
+    changed = 0
+    for i in range(0, len(household_ids), 1000):
+        ids = household_ids[i : i + 1000]
+        households = {h.pk: h for h in Household.objects.filter(pk__in=ids)}
+        members = list(
+            Membership.objects.filter(household_id__in=ids, moved_out__isnull=True).values_list(
+                "household_id",
+                "person_id",
+                "kind",
+                "person__birth_date",
+                "person__gender",
+                "person__political_status",
+                "person__is_away",
+            )
+        )
+        tags: dict[int, set[str]] = defaultdict(set)
+        for pid, code in PersonTag.objects.filter(
+            person_id__in=[m[1] for m in members]
+        ).values_list("person_id", "code"):
+            tags[pid].add(code)
+        facts: dict[int, list[engine.PersonFacts]] = defaultdict(list)
+        for hid, pid, kind, birth, gender, political, away in members:
+            age = None
+            if birth:
+                age = (
+                    today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+                )
+            facts[hid].append(
+                engine.PersonFacts(
+                    age=age,
+                    gender=gender or None,
+                    tags=frozenset(tags[pid]),
+                    is_party_member=political in ("中共党员", "中共预备党员"),
+                    residence=kind,
+                    is_away=away,
+                )
+            )
+        updates = []
+        for hid, h in households.items():
+            days = (today - h.last_visit_on).days if h.last_visit_on else None
+            r = engine.evaluate(
+                rules,
+                engine.HouseholdFacts(
+                    members=facts[hid],
+                    household_type=h.household_type,
+                    open_disputes=0,
+                    open_requests=0,
+                    days_since_last_visit=days,
+                    tags=frozenset(),
+                ),
+                override=override_of(h),
+                today=today,
+            )
+            changed += r.colour != h.colour
+            h.colour, h.colour_reasons, h.colour_rules = r.colour, r.reasons, r.rule_codes
+            h.colour_public_reasons, h.colour_updated_at = r.public_reasons, timezone.now()
+            updates.append(h)
+        Household.objects.bulk_update(
+            updates,
+            [
+                "colour",
+                "colour_reasons",
+                "colour_rules",
+                "colour_public_reasons",
+                "colour_updated_at",
+            ],
+        )
+    return changed

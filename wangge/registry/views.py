@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -31,6 +31,7 @@ def _sensitive_ok(request: HttpRequest, path: str) -> bool:
 @login_required
 def area_households(request: HttpRequest, code: str) -> HttpResponse:
     area = area_get_for(request.user, code)
+    reach = reach_for(request.user)
     colour = request.GET.get("colour") or None
     if colour not in (None, *Colour.values):
         colour = None
@@ -45,6 +46,9 @@ def area_households(request: HttpRequest, code: str) -> HttpResponse:
             "counts": colour_counts_for(request.user, area),
             "colour": colour,
             "colours": Colour.choices,
+            "can_export": reach.allows(Capability.PERSON_EXPORT, area.path)
+            and area.level in ("town", "village", "zone", "grid"),
+            "can_export_full": reach.allows(Capability.PERSON_REVEAL, area.path),
         },
     )
 
@@ -152,3 +156,29 @@ def search(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
     return render(request, "registry/search.html", {"q": q, "results": results, "error": error})
+
+
+@login_required
+@require_POST
+def area_export(request: HttpRequest, code: str) -> HttpResponse | FileResponse:
+    """Download an area's households and people as XLSX: masked, or in full
+    with a reason (both audited)."""
+    import io
+
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from wangge.registry.exports import people_export_xlsx
+
+    area = area_get_for(request.user, code)
+    full = request.POST.get("full") == "1"
+    try:
+        name, data = people_export_xlsx(
+            actor=request.user, area=area, full=full, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise
+        messages.error(request, exc.message)
+        return redirect("area_households", code=code)
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name)

@@ -1,0 +1,1 @@
+"""Importing a county's population data (CSV or XLSX), all or nothing."""
