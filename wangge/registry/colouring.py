@@ -171,6 +171,8 @@ def recolour_households(household_ids: list[int], *, today: dt.date | None = Non
                 override=override_of(h),
                 today=today,
             )
+            if (h.colour, h.colour_reasons, h.colour_rules) == (r.colour, r.reasons, r.rule_codes):
+                continue  # most nights, most households: nothing to write
             changed += r.colour != h.colour
             h.colour, h.colour_reasons, h.colour_rules = r.colour, r.reasons, r.rule_codes
             h.colour_public_reasons, h.colour_updated_at = r.public_reasons, timezone.now()

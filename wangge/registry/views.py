@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.core.errors import DomainError
+from wangge.registry import visits
 from wangge.registry.colouring import reasons_for_viewer
 from wangge.registry.models import Colour
 from wangge.registry.selectors import (
@@ -35,14 +37,31 @@ def area_households(request: HttpRequest, code: str) -> HttpResponse:
     colour = request.GET.get("colour") or None
     if colour not in (None, *Colour.values):
         colour = None
-    page = Paginator(household_list_for(request.user, area=area, colour=colour), 100)
+    visit = request.GET.get("visit") or None
+    if visit not in (None, *visits.STATES):
+        visit = None
+    today = timezone.localdate()
+    table = visits.intervals()
+    households = household_list_for(request.user, area=area, colour=colour)
+    if visit:
+        households = households.filter(visits.state_filter(visit, today, table))
+    page = Paginator(households, 100).get_page(request.GET.get("page"))
+    rows = [(h, visits.status_of(h, today, table)) for h in page]
+    everyone = household_list_for(request.user, area=area)
+    visit_counts = {
+        state: everyone.filter(visits.state_filter(state, today, table)).count()
+        for state in ("overdue", "due")
+    }
     return render(
         request,
         "registry/area_households.html",
         {
             "area": area,
             "crumbs": area_breadcrumbs_for(request.user, area),
-            "page": page.get_page(request.GET.get("page")),
+            "page": page,
+            "rows": rows,
+            "visit": visit,
+            "visit_counts": visit_counts,
             "counts": colour_counts_for(request.user, area),
             "colour": colour,
             "colours": Colour.choices,
