@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
 
 
+@lru_cache(maxsize=8)  # a load stamps thousands of rows with the same "now"
 def _sqlite_datetime(value: Any) -> Any:
     if value is None:
         return None
@@ -98,13 +100,21 @@ def allocate_ids(model: type[models.Model], n: int) -> list[int]:
 
 
 def insert_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    ready: bool = False,
 ) -> int:
     """Insert rows (tuples in ``columns`` order, database column names) into
-    the model's table inside the caller's transaction. Returns the count."""
+    the model's table inside the caller's transaction. Returns the count.
+
+    ``ready=True``: the caller already gives database-ready values (dates as
+    ISO text, datetimes as naive-UTC ISO text, JSON as text, booleans as
+    bool), valid on both databases, and no per-value conversion is done."""
     table = model._meta.db_table
     cols = ", ".join(f'"{c}"' for c in columns)
-    converted = _convert(rows, _converters(model, columns, connection.vendor))
+    converted = rows if ready else _convert(rows, _converters(model, columns, connection.vendor))
     count = 0
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -127,6 +137,31 @@ def insert_rows(
             cur.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def db_datetime(value: dt.datetime) -> str:
+    """A datetime as text both databases store correctly (naive UTC: Django
+    keeps SQLite in UTC and sets PostgreSQL sessions to UTC)."""
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+
+
+def existing_keys(model: type[models.Model], column: str, values: Sequence[str]) -> dict[str, int]:
+    """``{value: pk}`` for the values already present in ``column`` — raw SQL,
+    since building a 20,000-item IN through the ORM costs more than running
+    it."""
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    found: dict[str, int] = {}
+    with connection.cursor() as cur:
+        for i in range(0, len(values), 5000):
+            part = values[i : i + 5000]
+            marks = ", ".join(["%s"] * len(part))
+            cur.execute(
+                f'SELECT "{column}", "{pk}" FROM "{table}" WHERE "{column}" IN ({marks})',  # noqa: S608
+                list(part),
+            )
+            found.update(cur.fetchall())
+    return found
 
 
 class IdAllocator:
