@@ -28,6 +28,7 @@ from wangge.registry import colour as engine
 from wangge.registry import pii
 from wangge.registry.colouring import compiled_rules
 from wangge.registry.idnumber import make_id_number
+from wangge.registry.importing.engine import HOUSEHOLD_COLUMNS, PERSON_COLUMNS
 from wangge.registry.keys import keyring
 from wangge.registry.models import Household, Membership, Person, PersonTag
 from wangge.registry.services import name_initials
@@ -167,58 +168,6 @@ def _address(grid: Area, village_name: str, town_name: str, n: int) -> str:
     return f"陕西省商洛市丹凤县{town_name}{village_name}{int(grid.code[-3:])}组{n + 1}号"
 
 
-_HOUSEHOLD_COLUMNS = (
-    "id",
-    "number",
-    "grid_id",
-    "area_path",
-    "county_code",
-    "building_id",
-    "address_enc",
-    "address_masked",
-    "lon",
-    "lat",
-    "household_type",
-    "colour",
-    "colour_reasons",
-    "colour_rules",
-    "colour_public_reasons",
-    "colour_override",
-    "colour_override_reason",
-    "colour_override_until",
-    "colour_updated_at",
-    "last_visit_on",
-    "is_active",
-    "created_at",
-    "updated_at",
-)
-_PERSON_COLUMNS = (
-    "id",
-    "name",
-    "name_initials",
-    "id_enc",
-    "id_index",
-    "id_masked",
-    "id_converted_from_15",
-    "gender",
-    "birth_date",
-    "ethnicity",
-    "phone_enc",
-    "phone_index",
-    "phone_masked",
-    "education",
-    "occupation",
-    "political_status",
-    "health_note",
-    "ability_note",
-    "is_away",
-    "area_path",
-    "county_code",
-    "created_at",
-    "updated_at",
-)
-
-
 def seed_population(grids: Iterable[Area]) -> dict[str, int]:
     """Create the demo people of the given grids (skipping grids that already
     have households, so re-running adds nothing)."""
@@ -276,7 +225,7 @@ def seed_population(grids: Iterable[Area]) -> dict[str, int]:
         addresses = pii.encrypt_many(ring, [h[2] for h in households])
         insert_rows(
             Household,
-            _HOUSEHOLD_COLUMNS,
+            HOUSEHOLD_COLUMNS,
             (
                 (
                     hid,
@@ -327,7 +276,7 @@ def seed_population(grids: Iterable[Area]) -> dict[str, int]:
         person_ids = allocate_ids(Person, len(flat))
         insert_rows(
             Person,
-            _PERSON_COLUMNS,
+            PERSON_COLUMNS,
             (
                 (
                     pid,
