@@ -31,7 +31,10 @@ run: demo
 	@echo ""
 	@echo "  wangge 演示已启动: http://$(HOST):$(PORT)/   (Ctrl+C 停止)"
 	@echo ""
-	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	@# The background worker (imports) runs beside the web server and stops with it.
+	$(BIN)/python manage.py run_huey --workers 1 --quiet & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -17,6 +17,7 @@ with defaults that give a working demo on the embedded SQLite database:
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from pathlib import Path
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "huey.contrib.djhuey",
     "wangge.core",
     "wangge.audit",
     "wangge.territory",
@@ -173,6 +175,31 @@ SPECTACULAR_SETTINGS = {
 }
 
 WANGGE_TILE_URL = os.environ.get("WANGGE_TILE_URL", "")
+
+# Uploaded files (imports) and their reports. Not served publicly: views
+# hand them out after checking who asks.
+MEDIA_ROOT = Path(os.environ.get("WANGGE_MEDIA_ROOT", str(BASE_DIR / "media")))
+
+# Background work (imports now; sweeps later): Huey, stored in SQLite next to
+# the database by default, or in Redis with WANGGE_HUEY_REDIS_URL. `make run`
+# starts the consumer (`manage.py run_huey`). Tests run tasks inline.
+_huey_inline = (
+    os.environ.get("WANGGE_HUEY_IMMEDIATE", "1" if "pytest" in sys.modules else "0") == "1"
+)
+if os.environ.get("WANGGE_HUEY_REDIS_URL"):
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "wangge",
+        "url": os.environ["WANGGE_HUEY_REDIS_URL"],
+        "immediate": _huey_inline,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "wangge",
+        "filename": str(BASE_DIR / "huey.sqlite3"),
+        "immediate": _huey_inline,
+    }
 
 # Keys for personal data (SM4 encryption, HMAC-SM3 blind index). Never in the
 # database: a file named by WANGGE_PII_KEYS_FILE (format in

@@ -9,6 +9,7 @@ from wangge.audit import api as audit_api
 from wangge.audit import views as audit_views
 from wangge.core.views import healthz
 from wangge.registry import api as registry_api
+from wangge.registry import import_views
 from wangge.registry import views as registry_views
 from wangge.territory import api as territory_api
 from wangge.territory import views as territory_views
@@ -51,6 +52,10 @@ urlpatterns = [
         name="person_reveal",
     ),
     path("search/", registry_views.search, name="person_search"),
+    path("imports/", import_views.imports, name="imports"),
+    path("imports/template.xlsx", import_views.import_template, name="import_template"),
+    path("imports/<int:job_id>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:job_id>/errors.xlsx", import_views.import_errors, name="import_errors"),
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("admin/", admin.site.urls),
     # API

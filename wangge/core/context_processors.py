@@ -19,6 +19,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     links = [("首页", reverse("home")), ("区域与网格", reverse("area_index"))]
     if reach.has(Capability.PERSON_VIEW):
         links.append(("人员查询", reverse("person_search")))
+    if reach.has(Capability.PERSON_IMPORT):
+        links.append(("数据导入", reverse("imports")))
     if reach.has(Capability.AUDIT_VIEW):
         links.append(("审计日志", reverse("audit_list")))
     if reach.has(Capability.USER_MANAGE) or user.is_staff:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -228,3 +229,36 @@ class VisitInterval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.colour}: {self.days}"
+
+
+class ImportJob(models.Model):
+    """One uploaded population file and what became of it. The work runs in
+    the background (``wangge.registry.tasks``); progress is read from a small
+    file beside the upload, since the import's own transaction is not
+    visible to others until it ends."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "处理中"
+        DONE = "done", "已完成"
+        REJECTED = "rejected", "有错误,未导入"
+        FAILED = "failed", "处理失败"
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField("文件名", max_length=200)
+    stored_as = models.CharField(max_length=200)
+    commit = models.BooleanField("导入(否则仅校验)", default=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering: ClassVar[list[str]] = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
