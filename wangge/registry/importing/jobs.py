@@ -4,6 +4,7 @@ outcome (counts, or the error report) kept for the person who sent it."""
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from wangge.registry.importing.report import errors_xlsx
 from wangge.registry.models import ImportJob
 
 MAX_UPLOAD_BYTES = 300 * 1024 * 1024
+logger = logging.getLogger(__name__)
 
 
 def _folder() -> Path:
@@ -92,7 +94,8 @@ def import_job_run(job_id: int) -> None:
     except DomainError as exc:
         message = exc.message
     except Exception as exc:  # the job must end in a state a person can read
-        message = f"处理失败:{type(exc).__name__}"
+        logger.exception("import job %s failed", job.pk)
+        message = f"处理失败:{type(exc).__name__},请联系系统管理员查看日志"
     ImportJob.objects.filter(pk=job.pk).update(
         status=status,
         message=message[:500],
