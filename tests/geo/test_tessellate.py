@@ -39,7 +39,7 @@ def county(code: str) -> BaseGeometry:
 
 
 def tolerance(polygon: BaseGeometry) -> float:
-    """The brief's limit: 1e-10 of the polygon's area, and never more than 1 m^2."""
+    """The limit: 1e-10 of the polygon's area, and never more than 1 m^2."""
     lat = polygon.centroid.y
     square_metre = 1.0 / (111_320.0 * 111_320.0 * math.cos(math.radians(lat)))
     return min(1e-10 * float(polygon.area), square_metre)
