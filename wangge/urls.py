@@ -41,6 +41,11 @@ urlpatterns = [
     path("areas/<str:code>/export/", registry_views.area_export, name="area_export"),
     path("households/<str:number>/", registry_views.household_detail, name="household_detail"),
     path(
+        "households/<str:number>/override/",
+        registry_views.household_override,
+        name="household_override",
+    ),
+    path(
         "households/<str:number>/reveal/",
         registry_views.household_reveal_view,
         name="household_reveal",

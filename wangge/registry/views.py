@@ -111,6 +111,10 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
             "can_reveal": reach_for(request.user).allows(
                 Capability.PERSON_REVEAL, household.area_path
             ),
+            "can_override": reach_for(request.user).allows(
+                Capability.PERSON_EDIT, household.area_path
+            ),
+            "colours": Colour.choices,
         },
     )
 
@@ -201,3 +205,37 @@ def area_export(request: HttpRequest, code: str) -> HttpResponse | FileResponse:
         messages.error(request, exc.message)
         return redirect("area_households", code=code)
     return FileResponse(io.BytesIO(data), as_attachment=True, filename=name)
+
+
+@login_required
+@require_POST
+def household_override(request: HttpRequest, number: str) -> HttpResponse:
+    """Set a household's colour by hand, with a reason and an end date."""
+    import datetime as dt
+
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from wangge.registry.services import household_colour_override
+
+    household = household_get_for(request.user, number)
+    try:
+        until = dt.date.fromisoformat(request.POST.get("until", ""))
+    except ValueError:
+        messages.error(request, "请填写有效期(年-月-日)")
+        return redirect("household_detail", number=number)
+    try:
+        household_colour_override(
+            actor=request.user,
+            household=household,
+            colour=request.POST.get("colour", ""),
+            reason=request.POST.get("reason", ""),
+            until=until,
+        )
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已调整颜色")
+    return redirect("household_detail", number=number)
