@@ -27,10 +27,10 @@ from wangge.geo.seeded import random_points_in, rng_for
 from wangge.registry import colour as engine
 from wangge.registry import pii
 from wangge.registry.colouring import compiled_rules
-from wangge.registry.idnumber import make_id_number
+from wangge.registry.idnumber import age_on, make_id_number
 from wangge.registry.importing.engine import HOUSEHOLD_COLUMNS, PERSON_COLUMNS
 from wangge.registry.keys import keyring
-from wangge.registry.models import Household, Membership, Person, PersonTag
+from wangge.registry.models import PARTY_STATUSES, Household, Membership, Person, PersonTag
 from wangge.registry.services import name_initials
 from wangge.territory.models import Area
 
@@ -60,7 +60,7 @@ def _birth(rng: random.Random, age: int) -> dt.date:
 
 
 def _age(birth: dt.date) -> int:
-    return TODAY.year - birth.year - ((TODAY.month, TODAY.day) < (birth.month, birth.day))
+    return age_on(birth, TODAY)
 
 
 def _person(
@@ -204,7 +204,7 @@ def seed_population(grids: Iterable[Area]) -> dict[str, int]:
                             age=_age(m.birth),
                             gender=m.gender,
                             tags=frozenset(m.tags),
-                            is_party_member=m.political == "中共党员",
+                            is_party_member=m.political in PARTY_STATUSES,
                             residence="registered",
                             is_away=m.is_away,
                         )

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from wangge.registry import colour as engine
 from wangge.registry.colour_defaults import DEFAULT_RULES
-from wangge.registry.models import ColourRule, Household
+from wangge.registry.idnumber import age_on
+from wangge.registry.models import PARTY_STATUSES, ColourRule, Household
 from wangge.registry.tags import SENSITIVE_TAGS
 
 
@@ -48,39 +49,6 @@ def compiled_rules() -> _Compiled:
     return compiled
 
 
-def household_facts(household: Household, *, today: dt.date | None = None) -> engine.HouseholdFacts:
-    today = today or timezone.localdate()
-    members = []
-    for m in household.memberships.filter(moved_out__isnull=True).select_related("person"):
-        p = m.person
-        age = None
-        if p.birth_date:
-            age = (
-                today.year
-                - p.birth_date.year
-                - ((today.month, today.day) < (p.birth_date.month, p.birth_date.day))
-            )
-        members.append(
-            engine.PersonFacts(
-                age=age,
-                gender=p.gender or None,
-                tags=frozenset(p.tags.values_list("code", flat=True)),
-                is_party_member=p.is_party_member,
-                residence=m.kind,
-                is_away=p.is_away,
-            )
-        )
-    days = (today - household.last_visit_on).days if household.last_visit_on else None
-    return engine.HouseholdFacts(
-        members=members,
-        household_type=household.household_type,
-        open_disputes=0,  # disputes and requests join when those parts land
-        open_requests=0,
-        days_since_last_visit=days,
-        tags=frozenset(),
-    )
-
-
 def override_of(household: Household) -> engine.Override | None:
     if not household.colour_override or household.colour_override_until is None:
         return None
@@ -88,17 +56,6 @@ def override_of(household: Household) -> engine.Override | None:
         colour=cast(engine.Colour, household.colour_override),
         reason=household.colour_override_reason,
         expires_on=household.colour_override_until,
-    )
-
-
-def rating_for(
-    facts: engine.HouseholdFacts, household: Household, *, today: dt.date | None = None
-) -> engine.Rating:
-    return engine.evaluate(
-        compiled_rules().rules,
-        facts,
-        override=override_of(household),
-        today=today or timezone.localdate(),
     )
 
 
@@ -140,17 +97,13 @@ def recolour_households(household_ids: list[int], *, today: dt.date | None = Non
             tags[pid].add(code)
         facts: dict[int, list[engine.PersonFacts]] = defaultdict(list)
         for hid, pid, kind, birth, gender, political, away in members:
-            age = None
-            if birth:
-                age = (
-                    today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-                )
+            age = age_on(birth, today) if birth else None
             facts[hid].append(
                 engine.PersonFacts(
                     age=age,
                     gender=gender or None,
                     tags=frozenset(tags[pid]),
-                    is_party_member=political in ("中共党员", "中共预备党员"),
+                    is_party_member=political in PARTY_STATUSES,
                     residence=kind,
                     is_away=away,
                 )

@@ -16,6 +16,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+# 政治面貌 values that make a person a party member (full or probationary).
+PARTY_STATUSES = ("中共党员", "中共预备党员")
+
 
 class Colour(models.TextChoices):
     RED = "red", "红色·连心户"
@@ -133,7 +136,7 @@ class Person(models.Model):
 
     @property
     def is_party_member(self) -> bool:
-        return self.political_status in ("中共党员", "中共预备党员")
+        return self.political_status in PARTY_STATUSES
 
 
 class Membership(models.Model):

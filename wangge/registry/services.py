@@ -17,7 +17,7 @@ from wangge.accounts.roles import Capability
 from wangge.audit.services import audit_record
 from wangge.core.errors import DomainError, NotFound
 from wangge.registry import pii
-from wangge.registry.colouring import household_facts, rating_for
+from wangge.registry.colouring import recolour_households
 from wangge.registry.idnumber import IdNumberError, parse_id_number
 from wangge.registry.keys import keyring
 from wangge.registry.models import Colour, Household, Membership, Person, PersonTag
@@ -38,6 +38,14 @@ def name_initials(name: str) -> str:
     for million-row imports. (Heteronyms in surnames, e.g. 单 shan, take
     pypinyin's first reading.)"""
     return "".join(_initial(c) for c in name)[:16]
+
+
+def _reason(reason: str, code: str, message: str) -> str:
+    """The stated reason for an act that is audited; two characters at least."""
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise DomainError(code, message)
+    return reason
 
 
 def _require(actor: Any, capability: str, path: str, what: str) -> None:
@@ -192,9 +200,7 @@ def person_reveal(*, actor: Any, person: Person, field: str, reason: str) -> str
     _require(actor, Capability.PERSON_REVEAL, person.area_path, "人员")
     if field not in REVEALABLE:
         raise DomainError("reveal.field", "该信息不能查看")
-    reason = reason.strip()
-    if len(reason) < 2:
-        raise DomainError("reveal.reason", "请说明查看完整信息的事由")
+    reason = _reason(reason, "reveal.reason", "请说明查看完整信息的事由")
     token = person.id_enc if field == "id_number" else person.phone_enc
     if not token:
         raise DomainError("reveal.empty", f"未登记{REVEALABLE[field]}")
@@ -212,9 +218,7 @@ def person_reveal(*, actor: Any, person: Person, field: str, reason: str) -> str
 
 def household_reveal_address(*, actor: Any, household: Household, reason: str) -> str:
     _require(actor, Capability.PERSON_REVEAL, household.area_path, "户")
-    reason = reason.strip()
-    if len(reason) < 2:
-        raise DomainError("reveal.reason", "请说明查看完整信息的事由")
+    reason = _reason(reason, "reveal.reason", "请说明查看完整信息的事由")
     value = pii.decrypt(keyring(), household.address_enc) if household.address_enc else ""
     audit_record(
         actor=actor,
@@ -230,19 +234,11 @@ def household_reveal_address(*, actor: Any, household: Household, reason: str) -
 def household_recolour(*, household: Household, today: dt.date | None = None) -> str:
     """Re-derive the household's colour from its data (called after every
     change to it or its members, and by the nightly sweep)."""
-    rating = rating_for(household_facts(household), household, today=today)
-    Household.objects.filter(pk=household.pk).update(
-        colour=rating.colour,
-        colour_reasons=rating.reasons,
-        colour_rules=rating.rule_codes,
-        colour_public_reasons=rating.public_reasons,
-        colour_updated_at=timezone.now(),
+    recolour_households([household.pk], today=today)
+    household.refresh_from_db(
+        fields=["colour", "colour_reasons", "colour_rules", "colour_public_reasons"]
     )
-    household.colour = rating.colour
-    household.colour_reasons = rating.reasons
-    household.colour_rules = rating.rule_codes
-    household.colour_public_reasons = rating.public_reasons
-    return rating.colour
+    return household.colour
 
 
 def household_colour_override(
@@ -251,8 +247,7 @@ def household_colour_override(
     _require(actor, Capability.PERSON_EDIT, household.area_path, "户")
     if colour not in Colour.values:
         raise DomainError("colour.value", "颜色无效")
-    if len(reason.strip()) < 2:
-        raise DomainError("colour.reason", "请说明调整颜色的原因")
+    reason = _reason(reason, "colour.reason", "请说明调整颜色的原因")
     if until <= timezone.localdate():
         raise DomainError("colour.until", "有效期须晚于今天")
     with transaction.atomic():

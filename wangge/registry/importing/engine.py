@@ -36,11 +36,11 @@ from wangge.core.errors import DomainError
 from wangge.registry import colour as engine
 from wangge.registry import pii
 from wangge.registry.colouring import compiled_rules, recolour_households
-from wangge.registry.idnumber import IdNumberError, parse_id_number
+from wangge.registry.idnumber import IdNumberError, age_on, parse_id_number
 from wangge.registry.importing.columns import KIND_BY_LABEL, Column, match_headers
 from wangge.registry.importing.reader import read_rows
 from wangge.registry.keys import keyring
-from wangge.registry.models import Household, Membership, Person, PersonTag
+from wangge.registry.models import PARTY_STATUSES, Household, Membership, Person, PersonTag
 from wangge.registry.phone import PhoneError, parse_phone
 from wangge.registry.services import name_initials
 from wangge.registry.tags import LABEL_TO_CODE
@@ -378,17 +378,12 @@ class _Importer:
     def _facts(self, c: _Clean) -> None:
         h = self.households[c.household]
         if isinstance(h, _NewHousehold):
-            age = (
-                self.today.year
-                - c.birth_date.year
-                - ((self.today.month, self.today.day) < (c.birth_date.month, c.birth_date.day))
-            )
             h.members.append(
                 engine.PersonFacts(
-                    age=age,
+                    age=age_on(c.birth_date, self.today),
                     gender=c.gender,
                     tags=frozenset(c.tags),
-                    is_party_member=c.attrs["political_status"] in ("中共党员", "中共预备党员"),
+                    is_party_member=c.attrs["political_status"] in PARTY_STATUSES,
                     residence=c.kind,
                     is_away=c.is_away,
                 )
