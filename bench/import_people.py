@@ -45,9 +45,14 @@ def child(db_url: str, csv_path: str) -> None:
         SeedContext(scale="bench", data_dir=settings.WANGGE_DATA_DIR, counties=["611022"])
     )
     admin = User.objects.create_superuser("bench", password=None)
+    from wangge.core.bulk import wal_checkpoint
+
     started = time.perf_counter()
-    report = people_import(actor=admin, path=Path(csv_path), commit=True, chunk_size=20_000)
+    report = people_import(actor=admin, path=Path(csv_path), commit=True)
     seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    wal_checkpoint()  # SQLite: the log copied into the database file, after the commit
+    checkpoint = time.perf_counter() - started
     print(
         json.dumps(
             {
@@ -56,6 +61,8 @@ def child(db_url: str, csv_path: str) -> None:
                 "ok": report.committed,
                 "errors": report.error_count,
                 "households": report.households_new,
+                "bulk_load": report.bulk_load,
+                "checkpoint": checkpoint,
             }
         )
     )
@@ -137,12 +144,23 @@ def main() -> None:
                 ["psql", base + "postgres", "-qc", "DROP DATABASE wangge_bench"], check=True
             )
 
-    print(f"{n:,} person rows (file generated in {gen:.1f} s)")
+    print(f"{n:,} person rows (file generated in {gen:.1f} s), on {os.cpu_count()} cores")
     print(f"{'method':<28}{'seconds':>10}{'rows/s':>12}{'× raw':>8}  ok")
     raw_rate = n / results["raw sqlite3 executemany"]["seconds"]
     for label, r in results.items():
         rate = r["rows"] / r["seconds"]
         print(f"{label:<28}{r['seconds']:>10.1f}{rate:>12,.0f}{rate / raw_rate:>8.3f}  {r['ok']}")
+    for label, r in results.items():
+        if r.get("households"):
+            print(
+                f"  {label}: {r['households']:,} households; indexes rebuilt after the load:"
+                f" {'yes' if r.get('bulk_load') else 'no'}"
+                + (
+                    f"; WAL checkpoint afterwards {r['checkpoint']:.1f} s (not counted)"
+                    if "SQLite" in label
+                    else ""
+                )
+            )
     worst = max(r["seconds"] for k, r in results.items() if k.startswith("wangge"))
     scaled = worst * 2_000_000 / n
     verdict = "meets" if scaled <= 60 else "MISSES"

@@ -74,7 +74,7 @@ class Reach:
         matches nothing."""
         q = Q(pk__in=[])
         for top in self.paths(capability):
-            q |= Q(**{f"{field}__startswith": top})
+            q |= Q(**{f"{field}__prefix": top})
         return q
 
     def category_codes(self) -> frozenset[str] | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -116,27 +117,21 @@ def insert_rows(
     cols = ", ".join(f'"{c}"' for c in columns)
     converted = rows if ready else _convert(rows, _converters(model, columns, connection.vendor))
     count = 0
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            raw = cur.cursor  # the psycopg cursor, for COPY
+    # The driver's own cursor and connection: Django's wrappers would, in
+    # DEBUG, keep a record of every statement with its parameters.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            raw = cur.cursor
             with raw.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
                 for row in converted:
                     copy.write_row(row)
                     count += 1
-            return count
-        marks = ", ".join("%s" for _ in columns)
-        sql = f'INSERT INTO "{table}" ({cols}) VALUES ({marks})'  # noqa: S608 - names from the model
-        batch: list[Sequence[Any]] = []
-        for row in converted:
-            batch.append(row)
-            if len(batch) >= 5000:
-                cur.executemany(sql, batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            cur.executemany(sql, batch)
-            count += len(batch)
-    return count
+        return count
+    connection.ensure_connection()
+    marks = ", ".join("?" for _ in columns)
+    sql = f'INSERT INTO "{table}" ({cols}) VALUES ({marks})'  # noqa: S608 - names from the model
+    cursor = connection.connection.executemany(sql, converted)
+    return int(cursor.rowcount)
 
 
 def db_datetime(value: dt.datetime) -> str:
@@ -152,10 +147,12 @@ def existing_keys(model: type[models.Model], column: str, values: Sequence[str])
     table = model._meta.db_table
     pk = model._meta.pk.column
     found: dict[str, int] = {}
-    with connection.cursor() as cur:
+    mark = "?" if connection.vendor == "sqlite" else "%s"
+    with connection.cursor() as wrapper:
+        cur = wrapper.cursor  # the driver's: no DEBUG record of 5,000 parameters
         for i in range(0, len(values), 5000):
             part = values[i : i + 5000]
-            marks = ", ".join(["%s"] * len(part))
+            marks = ", ".join([mark] * len(part))
             cur.execute(
                 f'SELECT "{column}", "{pk}" FROM "{table}" WHERE "{column}" IN ({marks})',  # noqa: S608
                 list(part),
@@ -167,19 +164,129 @@ def existing_keys(model: type[models.Model], column: str, values: Sequence[str])
 class IdAllocator:
     """Hands out primary keys for rows that will be inserted later in the
     same transaction (so related rows can point at them first; foreign keys
-    are checked at commit on both databases)."""
+    are checked at commit on both databases).
 
-    def __init__(self, model: type[models.Model]) -> None:
+    ``exclusive``: the caller's transaction holds an exclusive lock on the
+    table (a bulk load that dropped its indexes), so on PostgreSQL too keys
+    are counted here instead of drawn from the sequence one by one; call
+    ``close()`` to move the sequence past them."""
+
+    def __init__(self, model: type[models.Model], *, exclusive: bool = False) -> None:
         self.model = model
+        self.local = exclusive or connection.vendor != "postgresql"
         self._next: int | None = None
 
     def take(self, n: int) -> list[int]:
-        if connection.vendor == "postgresql":
+        if not self.local:
             return allocate_ids(self.model, n)
         if self._next is None:
-            ids = allocate_ids(self.model, n)
-            self._next = (ids[-1] + 1) if ids else None
-            return ids
+            self._next = self._first()
         ids = list(range(self._next, self._next + n))
         self._next += n
         return ids
+
+    def _first(self) -> int:
+        table, pk = self.model._meta.db_table, self.model._meta.pk.column
+        with connection.cursor() as cur:
+            cur.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')  # noqa: S608 - names from the model
+            top = int(cur.fetchone()[0])
+            if connection.vendor == "postgresql":
+                cur.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+                sequence = cur.fetchone()[0]
+                cur.execute(f"SELECT last_value FROM {sequence}")  # noqa: S608 - from the catalogue
+                top = max(top, int(cur.fetchone()[0]))
+        return top + 1
+
+    def close(self) -> None:
+        if connection.vendor == "postgresql" and self.local and self._next is not None:
+            table, pk = self.model._meta.db_table, self.model._meta.pk.column
+            with connection.cursor() as cur:
+                cur.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, %s), %s)", [table, pk, self._next - 1]
+                )
+
+
+@contextmanager
+def secondary_indexes_deferred(
+    models_: Sequence[type[models.Model]], *, unique: bool = False
+) -> Iterator[None]:
+    """For a load that at least doubles these tables: drop their secondary
+    indexes and, on PostgreSQL, their foreign keys, then rebuild them when
+    the block ends — inside the caller's transaction, so a failed load
+    rolls the drop back too.
+
+    Building an index once by sorting costs a fraction of keeping it up to
+    date row by row, and PostgreSQL's deferred foreign-key checks fire a
+    trigger per row at commit; re-adding the constraint checks all rows in
+    one join instead. Unique indexes stay unless ``unique`` — for tables
+    that start empty, where nothing needs looking up during the load (on
+    SQLite only those made by CREATE UNIQUE INDEX can go). Primary keys
+    always stay. The definitions are read from the database, so the
+    migrations stay the only place they are declared. Write parent rows
+    before their children (see the SQLite note in the code).
+
+    On SQLite, readers keep their snapshot (WAL) and see nothing of this.
+    On PostgreSQL the tables are locked against readers until commit: use
+    it for first loads, not on a busy table (see docs/decisions/0007)."""
+    tables = [m._meta.db_table for m in models_]
+    constraints: list[tuple[str, str, str]] = []  # (table, name, definition), re-added in order
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
+                " JOIN pg_class i ON i.oid = x.indexrelid"
+                " WHERE x.indrelid = ANY(%s::regclass[]) AND NOT x.indisprimary"
+                " AND (%s OR NOT x.indisunique)"
+                " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+                [tables, unique],
+            )
+            indexes = cur.fetchall()
+            cur.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+                " FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])"
+                " AND (contype = 'f' OR (%s AND contype = 'u'))"
+                " ORDER BY contype DESC",  # unique ('u') before foreign keys ('f')
+                [tables, unique],
+            )
+            constraints = cur.fetchall()
+            # Index builds sort in memory up to this much (the default 64 MB
+            # spills a two-million-row sort to disk).
+            cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for table, name, _definition in reversed(constraints):
+                cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        else:
+            marks = ", ".join(["%s"] * len(tables))
+            cur.execute(
+                "SELECT name, sql FROM sqlite_master"  # noqa: S608 - placeholders only
+                " WHERE type = 'index' AND sql IS NOT NULL"
+                " AND (%s OR sql NOT LIKE 'CREATE UNIQUE%%')"
+                f" AND tbl_name IN ({marks})",
+                [unique, *tables],
+            )
+            # SQLite's foreign keys are part of the tables and stay. The
+            # caller must write parents before children: while a deferred
+            # violation is pending, each parent row inserted looks for its
+            # children, and without their indexes every insert would scan.
+            indexes = cur.fetchall()
+        for name, _definition in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("PRAGMA threads = 2")  # index sorts on both cores
+        for _name, definition in indexes:
+            cur.execute(definition)
+        for table, name, definition in constraints:
+            cur.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+        if connection.vendor == "sqlite":
+            cur.execute("PRAGMA threads = 0")
+
+
+def wal_checkpoint() -> None:
+    """After a bulk write on SQLite: copy the write-ahead log back into the
+    database file now, in the worker that did the load, rather than in
+    whichever request commits next (the import turns automatic
+    checkpoints off while it runs). PASSIVE: readers and writers go on."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA wal_checkpoint(PASSIVE)")

@@ -28,7 +28,7 @@ from wangge.registry import colour as engine
 from wangge.registry import pii
 from wangge.registry.colouring import compiled_rules
 from wangge.registry.idnumber import age_on, make_id_number
-from wangge.registry.importing.engine import HOUSEHOLD_COLUMNS, PERSON_COLUMNS
+from wangge.registry.importing.prepare import HOUSEHOLD_COLUMNS, PERSON_COLUMNS
 from wangge.registry.keys import keyring
 from wangge.registry.models import PARTY_STATUSES, Household, Membership, Person, PersonTag
 from wangge.registry.services import name_initials
@@ -225,7 +225,7 @@ def seed_population(grids: Iterable[Area]) -> dict[str, int]:
         addresses = pii.encrypt_many(ring, [h[2] for h in households])
         insert_rows(
             Household,
-            HOUSEHOLD_COLUMNS,
+            ("id", *HOUSEHOLD_COLUMNS),
             (
                 (
                     hid,
@@ -276,7 +276,7 @@ def seed_population(grids: Iterable[Area]) -> dict[str, int]:
         person_ids = allocate_ids(Person, len(flat))
         insert_rows(
             Person,
-            PERSON_COLUMNS,
+            ("id", *PERSON_COLUMNS),
             (
                 (
                     pid,

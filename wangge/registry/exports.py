@@ -66,7 +66,7 @@ def people_export_xlsx(
         if len(reason) < 2:
             raise DomainError("export.reason", "导出完整信息须说明事由")
 
-    in_area = Q(household__is_active=True, household__area_path__startswith=area.path)
+    in_area = Q(household__is_active=True, household__area_path__prefix=area.path)
     members = Membership.objects.filter(in_area, moved_out__isnull=True)
     if members.count() > MAX_PERSONS:
         raise DomainError("export.too_large", f"超过 {MAX_PERSONS} 人,请按村(社区)或网格分别导出")
@@ -101,7 +101,7 @@ def _household_rows(
     area: Area, ring: pii.Keyring | None, sensitive_ok: bool
 ) -> Iterator[list[Any]]:
     households = (
-        Household.objects.filter(is_active=True, area_path__startswith=area.path)
+        Household.objects.filter(is_active=True, area_path__prefix=area.path)
         .select_related("grid")
         .annotate(n=Count("memberships", filter=Q(memberships__moved_out__isnull=True)))
         .order_by("number")

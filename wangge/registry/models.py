@@ -60,12 +60,12 @@ class Household(models.Model):
     is the date of the last grid-worker visit, for the visit schedule.
     """
 
-    number = models.CharField("户编号", max_length=24, unique=True)
+    number = models.CharField("户编号", max_length=24)
     grid = models.ForeignKey(
         "territory.Area", verbose_name="网格", on_delete=models.PROTECT, related_name="+"
     )
-    area_path = models.CharField(max_length=128, db_index=True)
-    county_code = models.CharField(max_length=6, db_index=True)
+    area_path = models.CharField(max_length=128)
+    county_code = models.CharField(max_length=6)
     building = models.ForeignKey(
         Building, null=True, blank=True, on_delete=models.SET_NULL, related_name="households"
     )
@@ -74,9 +74,7 @@ class Household(models.Model):
     lon = models.FloatField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
     household_type = models.CharField("户类型", max_length=16, default="family")
-    colour = models.CharField(
-        "颜色", max_length=8, choices=Colour.choices, default=Colour.GREEN, db_index=True
-    )
+    colour = models.CharField("颜色", max_length=8, choices=Colour.choices, default=Colour.GREEN)
     colour_reasons = models.JSONField("颜色原因", default=list, blank=True)
     colour_rules = models.JSONField("命中规则", default=list, blank=True)
     # The same reasons for viewers not cleared for sensitive groups.
@@ -93,7 +91,20 @@ class Household(models.Model):
     class Meta:
         verbose_name = "户"
         verbose_name_plural = "户"
-        indexes: ClassVar[list[Any]] = [models.Index(fields=["area_path", "colour"])]
+        # Few, chosen indexes: each one costs every million-row import.
+        # The reach filter is a prefix of area_path (``__prefix``); the
+        # pattern operator class lets PostgreSQL serve it whatever the
+        # database's collation (SQLite ignores operator classes).
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["number"], name="registry_household_number_once")
+        ]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(
+                fields=["area_path", "colour"],
+                name="registry_household_reach",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -105,16 +116,17 @@ class Person(models.Model):
     moves with them; the history is in ``Membership``."""
 
     name = models.CharField("姓名", max_length=32)
-    name_initials = models.CharField("拼音首字母", max_length=16, db_index=True)
+    name_initials = models.CharField("拼音首字母", max_length=16)
     id_enc = models.TextField("身份证号(密文)", blank=True)
-    id_index = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # NULL, not "", for people without an ID number: unique allows many NULLs.
+    id_index = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     id_masked = models.CharField("身份证号", max_length=18, blank=True)
     id_converted_from_15 = models.BooleanField(default=False)
     gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")], blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
     ethnicity = models.CharField("民族", max_length=16, blank=True)
     phone_enc = models.TextField("联系电话(密文)", blank=True)
-    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_index = models.CharField(max_length=64, blank=True)
     phone_masked = models.CharField("联系电话", max_length=16, blank=True)
     education = models.CharField("文化程度", max_length=16, blank=True)
     occupation = models.CharField("职业", max_length=32, blank=True)
@@ -122,14 +134,33 @@ class Person(models.Model):
     health_note = models.CharField("健康状况", max_length=100, blank=True)
     ability_note = models.CharField("能力特长", max_length=100, blank=True)
     is_away = models.BooleanField("外出务工", default=False)
-    area_path = models.CharField(max_length=128, db_index=True)
-    county_code = models.CharField(max_length=6, db_index=True)
+    area_path = models.CharField(max_length=128)
+    county_code = models.CharField(max_length=6)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "人员"
         verbose_name_plural = "人员"
+        # See Household: exact lookups by blind index, prefixes for reach
+        # and pinyin initials; county_code is kept for partitioning, not
+        # indexed (seven values).
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["id_index"], name="registry_person_id_once")
+        ]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["phone_index"], name="registry_person_phone"),
+            models.Index(
+                fields=["area_path"],
+                name="registry_person_reach",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["name_initials"],
+                name="registry_person_initials",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -145,7 +176,10 @@ class Membership(models.Model):
     A person has at most one current registered (户籍) household."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
+    # Indexed by (household, moved_out) below.
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     relation = models.CharField("与户主关系", max_length=16, default="户主")
     kind = models.CharField(
         "居住类型", max_length=10, choices=ResidenceKind.choices, default=ResidenceKind.REGISTERED
@@ -173,7 +207,10 @@ class PersonTag(models.Model):
     """A group tag on a person (独居老人, 留守儿童, 低保...). The codes and
     which are sensitive are listed in ``wangge.registry.tags``."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tags")
+    # Indexed by the unique (person, code) below.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="tags", db_index=False
+    )
     code = models.CharField(max_length=32, db_index=True)
 
     class Meta:

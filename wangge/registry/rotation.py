@@ -222,7 +222,7 @@ def _rotate_column(
         .order_by("pk")
     )
     if area_path_prefix is not None:
-        pending = pending.filter(area_path__startswith=area_path_prefix)
+        pending = pending.filter(area_path__prefix=area_path_prefix)
     # Unreadable tokens keep matching the filter, and a dry run changes nothing: walk on by
     # primary key rather than re-reading the first batch.
     after: Any = None

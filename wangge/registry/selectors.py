@@ -32,7 +32,7 @@ def household_list_for(
 ) -> QuerySet[Household]:
     qs = Household.objects.filter(_reach_q(actor), is_active=True)
     if area is not None:
-        qs = qs.filter(area_path__startswith=area.path)
+        qs = qs.filter(area_path__prefix=area.path)
     if colour:
         qs = qs.filter(colour=colour)
     return qs.annotate(
@@ -101,7 +101,7 @@ def person_search_for(actor: Any, query: str, *, limit: int = SEARCH_LIMIT) -> l
     elif _PHONE_LIKE.match(q):
         qs = qs.filter(phone_index=pii.blind_index(ring, "phone", q))
     elif _INITIALS.match(q):
-        qs = qs.filter(name_initials__startswith=q.lower())
+        qs = qs.filter(name_initials__prefix=q.lower())
     else:
         qs = qs.filter(name__contains=q)
     return list(qs.order_by("name_initials", "name", "pk")[:limit])
@@ -109,7 +109,7 @@ def person_search_for(actor: Any, query: str, *, limit: int = SEARCH_LIMIT) -> l
 
 def colour_counts_for(actor: Any, area: Area) -> dict[str, int]:
     rows = (
-        Household.objects.filter(_reach_q(actor), is_active=True, area_path__startswith=area.path)
+        Household.objects.filter(_reach_q(actor), is_active=True, area_path__prefix=area.path)
         .order_by()
         .values("colour")
         .annotate(n=Count("id"))

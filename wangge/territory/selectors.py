@@ -90,7 +90,7 @@ def area_descendant_counts_for(actor: Any, area: Area) -> dict[str, int]:
     """How many active areas of each lower level lie under ``area``."""
     rows = (
         area_list_for(actor)
-        .filter(path__startswith=area.path)
+        .filter(path__prefix=area.path)
         .exclude(pk=area.pk)
         .order_by()  # the model's default ordering would split the groups
         .values("level")

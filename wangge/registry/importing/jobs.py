@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
+from wangge.core.bulk import wal_checkpoint
 from wangge.core.errors import DomainError, NotFound
 from wangge.registry.importing.engine import people_import
 from wangge.registry.importing.report import errors_xlsx
@@ -84,6 +85,8 @@ def import_job_run(job_id: int) -> None:
             "moves": report.moves,
             "errors": report.error_count,
         }
+        if report.committed:
+            wal_checkpoint()  # here, not in whichever request commits next
         if report.ok:
             status = ImportJob.Status.DONE
             message = "导入完成" if job.commit else "校验通过(未导入)"

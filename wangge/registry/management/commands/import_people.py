@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wangge.accounts.models import User
+from wangge.core.bulk import wal_checkpoint
 from wangge.core.errors import DomainError
 from wangge.registry.importing.engine import people_import
 from wangge.registry.importing.report import errors_xlsx
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         if not commit:
             self.stdout.write(self.style.WARNING("校验通过(试运行,未写入)。加上 --commit 导入。"))
             return
+        wal_checkpoint()
         self.stdout.write(
             self.style.SUCCESS(
                 f"已导入:新建 {report.households_new:,} 户、{report.persons_new:,} 人,"

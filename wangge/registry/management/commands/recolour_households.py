@@ -32,7 +32,7 @@ class Command(BaseCommand):
             found = Area.objects.filter(code=area).values_list("path", flat=True).first()
             if found is None:
                 raise CommandError(f"区域不存在:{area}")
-            qs = qs.filter(area_path__startswith=found)
+            qs = qs.filter(area_path__prefix=found)
         ids = list(qs.order_by("pk").values_list("pk", flat=True))
         started = time.monotonic()
         changed = 0
