@@ -70,3 +70,29 @@ def test_recolour_command_follows_rule_changes(db: None) -> None:
     hh.refresh_from_db()
     assert hh.colour == "red"
     assert "测试规则" in hh.colour_reasons
+
+
+def test_nightly_task_recolours_everything_and_is_scheduled(db: None) -> None:
+    import datetime as dt
+
+    from huey.contrib.djhuey import HUEY
+
+    from wangge.audit.models import AuditRecord
+    from wangge.registry.models import ColourRule
+    from wangge.registry.tasks import nightly_recolour
+
+    def due(at: dt.datetime) -> set[str]:
+        return {t.name for t in HUEY.read_periodic(at)}
+
+    assert "nightly_recolour" in due(dt.datetime(2026, 12, 1, 2, 30))
+    assert "nightly_recolour" not in due(dt.datetime(2026, 12, 1, 14, 30))
+
+    hh = Household.objects.filter(area_path__prefix=TOWN, colour="green").first()
+    assert hh is not None
+    ColourRule.objects.create(
+        code="test_all_red", colour="red", reason="测试规则", when={"member_count_at_least": 1}
+    )
+    nightly_recolour()  # the task runs inline under the tests
+    hh.refresh_from_db()
+    assert hh.colour == "red"
+    assert AuditRecord.objects.filter(action="household.recolour", object_id="all").exists()

@@ -141,3 +141,32 @@ def recolour_households(household_ids: list[int], *, today: dt.date | None = Non
             ],
         )
     return changed
+
+
+def households_recolour(*, area_path: str | None = None, chunk: int = 5000) -> tuple[int, int]:
+    """Recolour every active household (under ``area_path``): the nightly
+    run, since visits fall due and overrides expire with time alone, and
+    after the rules change. A transaction per chunk, so the write lock is
+    never held long. Audited once. Returns (households, changed colour)."""
+    from django.db import transaction
+
+    from wangge.audit.services import audit_record
+
+    qs = Household.objects.filter(is_active=True)
+    if area_path:
+        qs = qs.filter(area_path__prefix=area_path)
+    ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    today = timezone.localdate()
+    changed = 0
+    for i in range(0, len(ids), chunk):
+        with transaction.atomic():
+            changed += recolour_households(ids[i : i + chunk], today=today)
+    audit_record(
+        actor=None,
+        action="household.recolour",
+        object_type="registry",
+        object_id=area_path or "all",
+        area_path=area_path or "",
+        changes={"households": len(ids), "changed": changed},
+    )
+    return len(ids), changed

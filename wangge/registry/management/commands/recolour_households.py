@@ -6,9 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from wangge.audit.services import audit_record
-from wangge.registry.colouring import recolour_households
-from wangge.registry.models import Household
+from wangge.registry.colouring import households_recolour
 from wangge.territory.models import Area
 
 
@@ -18,8 +16,8 @@ class _DryRun(Exception):
 
 class Command(BaseCommand):
     help = (
-        "Recompute every household's colour from its data and the current rules (run nightly, "
-        "and after changing the rules). Dry unless --commit."
+        "Recompute every household's colour from its data and the current rules (the "
+        "background worker does it nightly; run it after changing the rules). Dry unless --commit."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,31 +25,21 @@ class Command(BaseCommand):
         parser.add_argument("--commit", action="store_true")
 
     def handle(self, *args: Any, area: str | None, commit: bool, **options: Any) -> None:
-        qs = Household.objects.filter(is_active=True)
+        path = None
         if area:
-            found = Area.objects.filter(code=area).values_list("path", flat=True).first()
-            if found is None:
+            path = Area.objects.filter(code=area).values_list("path", flat=True).first()
+            if path is None:
                 raise CommandError(f"区域不存在:{area}")
-            qs = qs.filter(area_path__prefix=found)
-        ids = list(qs.order_by("pk").values_list("pk", flat=True))
         started = time.monotonic()
-        changed = 0
         try:
             with transaction.atomic():
-                changed = recolour_households(ids)
+                total, changed = households_recolour(area_path=path)
                 if not commit:
-                    raise _DryRun
-                audit_record(
-                    actor=None,
-                    action="household.recolour",
-                    object_type="registry",
-                    object_id=area or "all",
-                    changes={"households": len(ids), "changed": changed},
-                )
-        except _DryRun:
-            pass
+                    raise _DryRun((total, changed))
+        except _DryRun as dry:
+            total, changed = dry.args[0]
         self.stdout.write(
-            f"共 {len(ids):,} 户,颜色变化 {changed:,} 户(用时 {time.monotonic() - started:.1f} 秒)"
+            f"共 {total:,} 户,颜色变化 {changed:,} 户(用时 {time.monotonic() - started:.1f} 秒)"
         )
         if not commit:
             self.stdout.write(self.style.WARNING("试运行:未写入。加上 --commit 才会保存。"))
