@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 from django.utils import timezone
 
 
@@ -286,7 +287,13 @@ def wal_checkpoint() -> None:
     """After a bulk write on SQLite: copy the write-ahead log back into the
     database file now, in the worker that did the load, rather than in
     whichever request commits next (the import turns automatic
-    checkpoints off while it runs). PASSIVE: readers and writers go on."""
-    if connection.vendor == "sqlite":
+    checkpoints off while it runs). PASSIVE: readers and writers go on.
+    Maintenance only: inside a transaction it waits for a later commit, and
+    a failure is logged, never raised."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    try:
         with connection.cursor() as cur:
             cur.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except DatabaseError:
+        logging.getLogger(__name__).warning("WAL checkpoint skipped", exc_info=True)
