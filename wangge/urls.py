@@ -46,6 +46,11 @@ urlpatterns = [
         name="household_override",
     ),
     path(
+        "households/<str:number>/lead/",
+        registry_views.household_lead,
+        name="household_lead",
+    ),
+    path(
         "households/<str:number>/reveal/",
         registry_views.household_reveal_view,
         name="household_reveal",

@@ -65,3 +65,46 @@ def test_grid_worker_opens_a_red_household(
     assert not re.search(r"\d{17}[\dX]", members)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
     page.screenshot(path=str(artifacts / "red-household.png"), full_page=True)
+
+
+@pytest.fixture(scope="session")
+def lead_household(live_url: str, django_db_blocker: Any) -> dict[str, Any]:
+    """A demo 党员中心户 in 保定村 and the households it looks after."""
+    from django.db import connections
+
+    from wangge.registry.models import LeadHousehold
+
+    with django_db_blocker.unblock():
+        lead = (
+            LeadHousehold.objects.filter(household__area_path__contains="/611022109223/")
+            .select_related("household", "party_member")
+            .order_by("household__number")
+            .first()
+        )
+        assert lead is not None, "the demo has no 党员中心户 in 保定村"
+        found = {
+            "number": lead.household.number,
+            "member": lead.party_member.name,
+            "looks_after": list(lead.looks_after.values_list("number", flat=True)),
+        }
+        connections.close_all()
+    return found
+
+
+def test_secretary_sees_a_lead_household_and_its_neighbours(
+    page: Page, live_url: str, artifacts: Path, lead_household: dict[str, Any]
+) -> None:
+    _login(page, live_url, "sj611022109223")
+    page.goto(f"{live_url}/households/{lead_household['number']}/")
+    section = page.locator("#lead")
+    expect(section).to_contain_text("本户为党员中心户")
+    expect(section).to_contain_text(lead_household["member"])
+    for number in lead_household["looks_after"]:
+        expect(section).to_contain_text(number)
+    page.click("#lead-form summary")
+    expect(page.locator("#lead_households")).to_have_value(
+        re.compile(re.escape(lead_household["looks_after"][0]))
+    )
+    page.screenshot(path=str(artifacts / "lead-household.png"), full_page=True)
+    page.click(f"#lead a:has-text('{lead_household['looks_after'][0]}')")
+    expect(page.locator("#lead")).to_contain_text(f"由党员中心户 {lead_household['number']}")

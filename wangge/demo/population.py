@@ -30,7 +30,14 @@ from wangge.registry.colouring import compiled_rules
 from wangge.registry.idnumber import age_on, make_id_number
 from wangge.registry.importing.prepare import HOUSEHOLD_COLUMNS, PERSON_COLUMNS
 from wangge.registry.keys import keyring
-from wangge.registry.models import PARTY_STATUSES, Household, Membership, Person, PersonTag
+from wangge.registry.models import (
+    PARTY_STATUSES,
+    Household,
+    LeadHousehold,
+    Membership,
+    Person,
+    PersonTag,
+)
 from wangge.registry.services import name_initials
 from wangge.territory.models import Area
 
@@ -335,3 +342,46 @@ def seed_population(grids: Iterable[Area]) -> dict[str, int]:
         totals["households"] += len(households)
         totals["persons"] += len(flat)
     return totals
+
+
+def seed_lead_households(grids: Iterable[Area], *, per_lead: int = 8) -> int:
+    """党员中心户 for the demo: in each grid that has none yet, the first
+    household (by number) with a party member looks after the next
+    ``per_lead`` households of the grid. Returns how many were made."""
+    grid_ids = [g.pk for g in grids]
+    done = set(LeadHousehold.objects.values_list("household__grid_id", flat=True))
+    by_grid: dict[int, list[int]] = {}
+    for hid, grid_id in (
+        Household.objects.filter(grid_id__in=grid_ids, is_active=True)
+        .exclude(grid_id__in=done)
+        .order_by("grid_id", "number")
+        .values_list("pk", "grid_id")
+    ):
+        by_grid.setdefault(grid_id, []).append(hid)
+    party = dict(
+        Membership.objects.filter(
+            household__grid_id__in=list(by_grid),
+            moved_out__isnull=True,
+            person__political_status__in=PARTY_STATUSES,
+        ).values_list("household_id", "person_id")
+    )
+    plans: list[tuple[LeadHousehold, list[int]]] = []
+    for hids in by_grid.values():
+        lead = next((k for k, h in enumerate(hids) if h in party), None)
+        if lead is None:
+            continue
+        others = (hids[lead + 1 :] + hids[:lead])[:per_lead]
+        plans.append(
+            (LeadHousehold(household_id=hids[lead], party_member_id=party[hids[lead]]), others)
+        )
+    LeadHousehold.objects.bulk_create([lead for lead, _ in plans], batch_size=2000)
+    through = LeadHousehold.looks_after.through
+    through.objects.bulk_create(
+        [
+            through(leadhousehold_id=lead.pk, household_id=h)
+            for lead, others in plans
+            for h in others
+        ],
+        batch_size=5000,
+    )
+    return len(plans)

@@ -24,7 +24,7 @@ from wangge.audit.services import audit_record
 from wangge.categories.defaults import DEPARTMENTS, FIRST_LEVEL
 from wangge.categories.models import Category
 from wangge.demo.people import demo_name
-from wangge.demo.population import seed_population
+from wangge.demo.population import seed_lead_households, seed_population
 from wangge.registry.colour_defaults import DEFAULT_RULES, DEFAULT_VISIT_INTERVALS
 from wangge.registry.models import ColourRule, Household, Person, VisitInterval
 from wangge.territory.models import Area
@@ -345,10 +345,12 @@ def seed_people(ctx: SeedContext) -> None:
             q |= Q(code__startswith=town)
         grids = grids.filter(q)
     totals = seed_population(grids.order_by("code"))
+    leads = seed_lead_households(grids)
     have = Household.objects.filter(county_code=DEMO_COUNTY).count()
     people = Person.objects.filter(county_code=DEMO_COUNTY).count()
     ctx.say(
-        f"人口:{have} 户,{people} 人(本次新建 {totals['households']} 户,{totals['persons']} 人)"
+        f"人口:{have} 户,{people} 人(本次新建 {totals['households']} 户,{totals['persons']} 人,"
+        f"党员中心户 {leads} 个)"
     )
     if totals["households"]:
         audit_record(

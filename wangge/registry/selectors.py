@@ -13,7 +13,7 @@ from wangge.accounts.roles import Capability
 from wangge.core.errors import DomainError, NotFound
 from wangge.registry import pii
 from wangge.registry.keys import keyring
-from wangge.registry.models import Household, Membership, Person
+from wangge.registry.models import Household, LeadHousehold, Membership, Person
 from wangge.territory.models import Area
 
 SEARCH_LIMIT = 50
@@ -117,3 +117,24 @@ def colour_counts_for(actor: Any, area: Area) -> dict[str, int]:
     counts = {"red": 0, "yellow": 0, "green": 0}
     counts.update({r["colour"]: r["n"] for r in rows})
     return counts
+
+
+def lead_links_for(actor: Any, household: Household) -> dict[str, Any]:
+    """党员中心户 links of a household the actor can see: the households it
+    looks after (when it is one), and the ones looking after it. Households
+    outside the actor's reach are left out."""
+    reach_q = _reach_q(actor)
+    lead = LeadHousehold.objects.filter(household=household).select_related("party_member").first()
+    looks_after = (
+        list(lead.looks_after.filter(reach_q, is_active=True).order_by("number"))
+        if lead is not None
+        else []
+    )
+    looked_after_by = list(
+        LeadHousehold.objects.filter(
+            looks_after=household, household__in=Household.objects.filter(reach_q)
+        )
+        .select_related("household", "party_member")
+        .order_by("household__number")
+    )
+    return {"lead": lead, "looks_after": looks_after, "looked_after_by": looked_after_by}

@@ -19,7 +19,7 @@ from wangge.registry import pii
 from wangge.registry.colouring import recolour_households
 from wangge.registry.idnumber import IdNumberError, parse_id_number
 from wangge.registry.keys import keyring
-from wangge.registry.models import Colour, Household, Membership, Person, PersonTag
+from wangge.registry.models import Colour, Household, LeadHousehold, Membership, Person, PersonTag
 from wangge.registry.phone import PhoneError, parse_phone
 from wangge.registry.tags import TAGS
 from wangge.territory.models import Area
@@ -273,3 +273,80 @@ def household_colour_override(
             area_path=household.area_path,
             changes={"colour": colour, "until": until.isoformat()},
         )
+
+
+LEAD_MAX_HOUSEHOLDS = 30
+
+
+def _village_path(area_path: str) -> str:
+    """The village (community) of a grid path: the path without its last code."""
+    return area_path[: area_path.rstrip("/").rfind("/") + 1]
+
+
+def lead_household_set(
+    *, actor: Any, household: Household, party_member_id: int, looks_after: list[str]
+) -> LeadHousehold:
+    """Make ``household`` a 党员中心户: one of its current members who is a
+    party member looks after neighbouring households of the same village
+    (by household number). Replaces an earlier designation. Audited."""
+    _require(actor, Capability.PERSON_EDIT, household.area_path, "户")
+    member = (
+        Person.objects.filter(
+            pk=party_member_id,
+            memberships__household=household,
+            memberships__moved_out__isnull=True,
+        )
+        .distinct()
+        .first()
+    )
+    if member is None:
+        raise DomainError("lead.member", "请选择本户的一名现有成员")
+    if not member.is_party_member:
+        raise DomainError("lead.not_party_member", "党员中心户须由本户的党员担任")
+    numbers = list(dict.fromkeys(n.strip() for n in looks_after if n.strip()))
+    numbers = [n for n in numbers if n != household.number]
+    if not numbers:
+        raise DomainError("lead.households", "请填写联系的户编号")
+    if len(numbers) > LEAD_MAX_HOUSEHOLDS:
+        raise DomainError("lead.households", f"一个党员中心户最多联系 {LEAD_MAX_HOUSEHOLDS} 户")
+    village = _village_path(household.area_path)
+    reach = reach_for(actor)
+    found = {
+        h.number: h
+        for h in Household.objects.filter(
+            number__in=numbers, is_active=True, area_path__prefix=village
+        )
+        if reach.allows(Capability.PERSON_EDIT, h.area_path)
+    }
+    missing = [n for n in numbers if n not in found]
+    if missing:
+        raise DomainError(
+            "lead.households", f"户编号不存在或不在本村(社区):{'、'.join(missing[:5])}"
+        )
+    with transaction.atomic():
+        lead, _ = LeadHousehold.objects.update_or_create(
+            household=household, defaults={"party_member": member}
+        )
+        lead.looks_after.set([found[n] for n in numbers])
+        audit_record(
+            actor=actor,
+            action="household.lead_set",
+            obj=household,
+            area_path=household.area_path,
+            changes={"party_member": member.pk, "looks_after": numbers},
+        )
+    return lead
+
+
+def lead_household_clear(*, actor: Any, household: Household) -> None:
+    """The household is no longer a 党员中心户. Audited."""
+    _require(actor, Capability.PERSON_EDIT, household.area_path, "户")
+    with transaction.atomic():
+        deleted, _ = LeadHousehold.objects.filter(household=household).delete()
+        if deleted:
+            audit_record(
+                actor=actor,
+                action="household.lead_clear",
+                obj=household,
+                area_path=household.area_path,
+            )

@@ -18,6 +18,7 @@ from wangge.registry.selectors import (
     household_get_for,
     household_list_for,
     household_members_for,
+    lead_links_for,
     person_get_for,
     person_search_for,
 )
@@ -115,6 +116,8 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
                 Capability.PERSON_EDIT, household.area_path
             ),
             "colours": Colour.choices,
+            "lead": lead_links_for(request.user, household),
+            "party_members": [m.person for m, _tags in members if m.person.is_party_member],
         },
     )
 
@@ -238,4 +241,39 @@ def household_override(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, "已调整颜色")
+    return redirect("household_detail", number=number)
+
+
+@login_required
+@require_POST
+def household_lead(request: HttpRequest, number: str) -> HttpResponse:
+    """Designate the household a 党员中心户 (or stop it being one)."""
+    import re
+
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from wangge.registry.services import lead_household_clear, lead_household_set
+
+    household = household_get_for(request.user, number)
+    try:
+        if request.POST.get("clear"):
+            lead_household_clear(actor=request.user, household=household)
+            messages.success(request, "已取消党员中心户")
+        else:
+            try:
+                member = int(request.POST.get("party_member", ""))
+            except ValueError:
+                raise DomainError("lead.member", "请选择本户的一名党员") from None
+            lead_household_set(
+                actor=request.user,
+                household=household,
+                party_member_id=member,
+                looks_after=re.split(r"[\s,，、;；]+", request.POST.get("looks_after", "")),
+            )
+            messages.success(request, "已设为党员中心户")
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise
+        messages.error(request, exc.message)
     return redirect("household_detail", number=number)
