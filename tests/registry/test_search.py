@@ -39,3 +39,24 @@ def test_search_routes(db: None, user_named) -> None:  # type: ignore[no-untyped
 def test_search_cannot_page_through_everyone(db: None, user_named) -> None:  # type: ignore[no-untyped-def]
     worker = user_named("wg611022109223001")
     assert len(person_search_for(worker, "a")) <= SEARCH_LIMIT
+
+
+def test_search_by_address_within_reach(db: None, user_named) -> None:  # type: ignore[no-untyped-def]
+    from wangge.registry.models import Membership
+
+    secretary = user_named("sj611022109223")  # 保定村
+    found = person_search_for(secretary, "保定村")
+    assert found
+    assert len(found) <= SEARCH_LIMIT
+    for p in found:
+        assert Membership.objects.filter(
+            person=p, moved_out__isnull=True, household__address_masked__contains="保定村"
+        ).exists()
+    # Another village's address finds nobody for this secretary.
+    other = Membership.objects.exclude(household__address_masked__contains="保定村").first()
+    assert other is not None
+    village = other.household.address_masked.split("镇")[-1].rstrip("*")
+    assert village
+    assert not [
+        p for p in person_search_for(secretary, village) if "/611022109223/" not in p.area_path
+    ]

@@ -118,7 +118,10 @@ class PersonSearchApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "q", str, required=True, description="姓名、拼音首字母、身份证号或手机号"
+                "q",
+                str,
+                required=True,
+                description="姓名、拼音首字母、身份证号、手机号或地址(到村、社区)",
             )
         ],
         responses=PersonSerializer(many=True),

@@ -89,11 +89,13 @@ def person_get_for(actor: Any, person_id: int) -> Person:
 
 def person_search_for(actor: Any, query: str, *, limit: int = SEARCH_LIMIT) -> list[Person]:
     """Find people by exact ID number or phone (blind index), by pinyin
-    initials (``zs`` → 张三), or by part of the name; at most ``limit``
-    results, so nobody can page through a whole county by searching."""
+    initials (``zs`` → 张三), or by part of the name or of the visible
+    address (down to the village or community: the rest is masked); at
+    most ``limit`` results, so nobody can page through a whole county by
+    searching."""
     q = query.strip().replace(" ", "")
     if len(q) < 1:
-        raise DomainError("search.empty", "请输入姓名、拼音首字母、身份证号或手机号")
+        raise DomainError("search.empty", "请输入姓名、拼音首字母、身份证号、手机号或地址")
     qs = Person.objects.filter(_reach_q(actor))
     ring = keyring()
     if _ID_LIKE.match(q):
@@ -103,7 +105,10 @@ def person_search_for(actor: Any, query: str, *, limit: int = SEARCH_LIMIT) -> l
     elif _INITIALS.match(q):
         qs = qs.filter(name_initials__prefix=q.lower())
     else:
-        qs = qs.filter(name__contains=q)
+        lives_there = Membership.objects.filter(
+            moved_out__isnull=True, household__address_masked__contains=q
+        ).values("person_id")
+        qs = qs.filter(Q(name__contains=q) | Q(pk__in=lives_there))
     return list(qs.order_by("name_initials", "name", "pk")[:limit])
 
 
