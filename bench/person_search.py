@@ -59,14 +59,15 @@ def child(db_url: str, n: int) -> None:
     )
     worker = User.objects.create_user("grid_worker", password=None)
     role_grant(actor=admin, user=worker, role="grid_worker", area=Area.objects.get(code=rows[0][1]))
-    sample = rows[len(rows) // 2]
-    village = Area.objects.get(code=rows[0][1][:12]).name
+    from wangge.registry.services import name_initials
+
+    sample = rows[0]  # in the grid worker's grid, so both may find them
     queries = {
         "name": sample[3],
-        "initials (2 letters)": "zs",
+        "initials (2 letters)": name_initials(sample[3])[:2],
         "ID number": sample[4],
-        "phone": next(r[7] for r in rows[len(rows) // 2 :] if r[7]),
-        "address (village)": village,
+        "phone": next(r[7] for r in rows if r[7] and r[1] == sample[1]),
+        "address (village)": "某村",  # the files' addresses: 陕西省商洛市丹凤县某村…
     }
     out = {}
     for who, user in (("county", county), ("grid worker", worker)):
