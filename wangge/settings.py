@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "wangge.categories",
     "wangge.accounts",
     "wangge.registry",
+    "wangge.timelimits",
     "wangge.demo",
 ]
 
@@ -219,3 +220,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Office hours for limits in working hours (working days come from the
+# working-day calendar): "HH:MM-HH:MM,HH:MM-HH:MM", Beijing time.
+WANGGE_OFFICE_HOURS = os.environ.get("WANGGE_OFFICE_HOURS", "08:30-12:00,14:00-18:00")
