@@ -15,14 +15,15 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from pypinyin import lazy_pinyin
 
 from wangge.accounts.models import RoleAssignment, Unit, UnitKind, User
 from wangge.accounts.roles import Role
 from wangge.audit.services import audit_record
-from wangge.categories.defaults import DEPARTMENTS, FIRST_LEVEL
+from wangge.categories.defaults import DEPARTMENTS
 from wangge.categories.models import Category
+from wangge.categories.services import categories_install
 from wangge.demo.people import demo_name
 from wangge.demo.population import seed_lead_households, seed_population
 from wangge.registry.colour_defaults import DEFAULT_RULES, DEFAULT_VISIT_INTERVALS
@@ -123,10 +124,13 @@ def seed_territory(ctx: SeedContext) -> None:
 
 
 def seed_categories(ctx: SeedContext) -> None:
-    existing = set(Category.objects.values_list("code", flat=True))
-    new = [Category(code=c, name=n, level=1) for c, n in FIRST_LEVEL if c not in existing]
-    Category.objects.bulk_create(new)
-    ctx.say(f"事项分类:一级 {len(FIRST_LEVEL)} 类(新建 {len(new)})")
+    installed = categories_install()
+    levels = dict(Category.objects.values_list("level").annotate(n=Count("id")).order_by("level"))
+    ctx.say(
+        "事项分类:"
+        + "、".join(f"{level} 级 {n} 类" for level, n in levels.items())
+        + f"(新建 {installed.created})"
+    )
 
 
 def _unit_specs(ctx: SeedContext, areas: dict[str, Area]) -> list[tuple[str, str, str, Area]]:

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from wangge.timelimits.models import CalendarDay
+from wangge.timelimits.models import CalendarDay, TimeLimit, TimeLimitProfile
 from wangge.timelimits.services import _may_edit_calendar, calendar_day_set
 
 
@@ -25,3 +25,14 @@ class CalendarDayAdmin(admin.ModelAdmin):
             actor=request.user, date=obj.date, is_workday=obj.is_workday, note=obj.note
         )
         obj.pk = saved.pk
+
+
+class TimeLimitInline(admin.TabularInline):
+    model = TimeLimit
+    extra = 0
+
+
+@admin.register(TimeLimitProfile)
+class TimeLimitProfileAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    inlines = (TimeLimitInline,)

@@ -4,7 +4,7 @@ administrators entered, and the office hours from the settings."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -14,8 +14,9 @@ from wangge.accounts.roles import Role
 from wangge.audit.services import audit_record
 from wangge.core.errors import DomainError
 from wangge.timelimits.calendar import WorkCalendar
-from wangge.timelimits.clock import OfficeHours, WorkClock
-from wangge.timelimits.models import CalendarDay
+from wangge.timelimits.clock import Limit, OfficeHours, Unit, WorkClock
+from wangge.timelimits.defaults import LIMITS, PROFILES
+from wangge.timelimits.models import CalendarDay, TimeLimit
 
 
 def work_clock() -> WorkClock:
@@ -50,3 +51,22 @@ def _may_edit_calendar(actor: Any) -> bool:
     return RoleAssignment.objects.filter(
         user=actor, role=Role.ADMINISTRATOR, area__level="city", is_active=True
     ).exists()
+
+
+def limits_for(profile: str, urgency: str) -> dict[str, Limit]:
+    """The limit of each step for a profile at an urgency, as administrators
+    set them; a step missing from the table takes the shipped default, and
+    an unknown profile the "standard" one — a matter always has limits."""
+    if profile not in PROFILES:
+        profile = "standard"
+    if (profile, urgency) not in LIMITS:
+        urgency = "normal"
+    out = {
+        step: Limit(float(amount), cast(Unit, unit))
+        for step, (amount, unit) in LIMITS[(profile, urgency)].items()
+    }
+    for step, amount, unit in TimeLimit.objects.filter(
+        profile__code=profile, urgency=urgency
+    ).values_list("step", "amount", "unit"):
+        out[step] = Limit(float(amount), cast(Unit, unit))
+    return out
