@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "wangge.accounts",
     "wangge.registry",
     "wangge.timelimits",
+    "wangge.dispatch",
     "wangge.demo",
 ]
 

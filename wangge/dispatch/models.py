@@ -1,0 +1,183 @@
+"""Requests (诉求/工单), their numbers, their timeline, and routing rules.
+
+A request carries its place the way the registry's rows do: the grid, its
+``area_path`` (for reach) and ``county_code``; the requester's phone is
+protected like the registry's personal data (SM4 token, blind index, mask).
+Every step is a ``RequestEvent`` — the timeline is the record.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", "居民端"
+    GRID_WORKER = "grid_worker", "网格员上报"
+    HOTLINE = "hotline", "热线"
+    WALK_IN = "walk_in", "来访"
+    DEVICE = "device", "物联感知"
+    API = "api", "外部接口"
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", "待受理"
+    SELF_HANDLING = "self_handling", "网格自处置"
+    DISPATCHED = "dispatched", "待签收"
+    SIGNED = "signed", "办理中"
+    EXTENSION_PENDING = "extension_pending", "延期审批中"
+    FINISHED = "finished", "待核查"
+    CHECKED = "checked", "待回访"
+    CLOSED = "closed", "已办结"
+    LONG_TERM = "long_term", "挂账"
+    MERGED = "merged", "已合并"
+    REJECTED = "rejected", "不予受理"
+
+
+class Urgency(models.TextChoices):
+    URGENT = "urgent", "紧急"
+    NORMAL = "normal", "一般"
+    COMPLEX = "complex", "复杂"
+
+
+class Request(models.Model):
+    number = models.CharField("编号", max_length=20, unique=True)
+    county_code = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    seq = models.PositiveIntegerField()
+    channel = models.CharField("渠道", max_length=12, choices=Channel.choices)
+    category = models.ForeignKey(
+        "categories.Category", verbose_name="分类", on_delete=models.PROTECT, related_name="+"
+    )
+    urgency = models.CharField(
+        "紧急程度", max_length=8, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    description = models.TextField("诉求内容")
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    grid = models.ForeignKey(
+        "territory.Area", verbose_name="网格", on_delete=models.PROTECT, related_name="+"
+    )
+    area_path = models.CharField(max_length=128)
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name="相关户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+    )
+    anonymous = models.BooleanField("匿名", default=False)
+    contact_name = models.CharField("联系人", max_length=32, blank=True)
+    contact_phone_enc = models.TextField(blank=True)
+    contact_phone_index = models.CharField(max_length=64, blank=True)
+    contact_phone_masked = models.CharField("联系电话", max_length=16, blank=True)
+    state = models.CharField("状态", max_length=20, choices=State.choices)
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name="责任单位",
+        on_delete=models.PROTECT,
+        related_name="requests",
+        help_text="首问负责:在别处正式签收之前,一直由它负责",
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "诉求"
+        verbose_name_plural = "诉求"
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["county_code", "year", "seq"], name="dispatch_number"),
+            # A retried submission finds the first one (NULL keys never clash).
+            models.UniqueConstraint(fields=["idempotency_key"], name="dispatch_idempotent"),
+        ]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(
+                fields=["area_path", "state"],
+                name="dispatch_reach",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(fields=["unit", "state"], name="dispatch_queue"),
+            models.Index(fields=["contact_phone_index"], name="dispatch_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class RequestCounter(models.Model):
+    """The last sequence number issued per county and year."""
+
+    county_code = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["county_code", "year"], name="dispatch_counter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_code}-{self.year}: {self.last}"
+
+
+class RequestEvent(models.Model):
+    """One step on a request's timeline."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField("动作", max_length=24)
+    note = models.TextField("说明", blank=True)
+    state_after = models.CharField(max_length=20, choices=State.choices)
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering: ClassVar[list[str]] = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.action}"
+
+
+class RoutingRule(models.Model):
+    """(category, area) → unit, as administrators set it: a matter of this
+    category (or one below it) arising in this area (or below it) goes to
+    this unit. The most specific rule wins — deepest area, then deepest
+    category; without one, the category's usual handler (see routing)."""
+
+    category = models.ForeignKey(
+        "categories.Category", verbose_name="分类", on_delete=models.CASCADE, related_name="+"
+    )
+    area = models.ForeignKey(
+        "territory.Area", verbose_name="区域", on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="承办单位", on_delete=models.CASCADE, related_name="+"
+    )
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "派单规则"
+        verbose_name_plural = "派单规则"
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["category", "area"], name="dispatch_one_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} @ {self.area} → {self.unit}"

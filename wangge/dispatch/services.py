@@ -1,0 +1,158 @@
+"""Intake: a request comes in from any channel, gets its number and its
+place, is routed to the unit that must act, and starts its timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from wangge.accounts.reach import reach_for
+from wangge.accounts.roles import Capability
+from wangge.categories.models import Category
+from wangge.core.errors import DomainError, NotFound
+from wangge.dispatch.models import Channel, Request, RequestCounter, RequestEvent, State, Urgency
+from wangge.dispatch.routing import route
+from wangge.registry import pii
+from wangge.registry.keys import keyring
+from wangge.registry.models import Household
+from wangge.registry.phone import PhoneError, parse_phone
+from wangge.territory.locate import point_locate
+from wangge.territory.models import Area
+
+MAX_DESCRIPTION = 2000
+
+
+def _next_number(county_code: str, year: int) -> tuple[int, str]:
+    """The next sequence number of a county's year, inside the caller's
+    transaction: the counter row's lock makes concurrent intakes queue."""
+    for _ in range(2):
+        updated = RequestCounter.objects.filter(county_code=county_code, year=year).update(
+            last=F("last") + 1
+        )
+        if updated:
+            seq = RequestCounter.objects.get(county_code=county_code, year=year).last
+            return seq, f"{county_code}-{year}-{seq:06d}"
+        try:
+            with transaction.atomic():
+                RequestCounter.objects.create(county_code=county_code, year=year, last=0)
+        except IntegrityError:
+            pass  # someone else opened the year first: update theirs
+    raise DomainError("request.number", "编号分配失败,请重试")
+
+
+def _place(
+    actor: Any, lon: float | None, lat: float | None, grid_code: str, household_number: str
+) -> tuple[Area, Household | None]:
+    if household_number:
+        household = Household.objects.select_related("grid").filter(number=household_number).first()
+        if household is None or not reach_for(actor).allows(
+            Capability.PERSON_VIEW, household.area_path
+        ):
+            raise NotFound("户")
+        return household.grid, household
+    if lon is not None and lat is not None:
+        found = point_locate(lon, lat)
+        if found is None or found.grid_code is None:
+            raise DomainError("request.location", "该位置不在本系统管辖的网格内")
+        return Area.objects.get(code=found.grid_code), None
+    if grid_code:
+        grid = Area.objects.filter(code=grid_code, level="grid", is_active=True).first()
+        if grid is None:
+            raise DomainError("request.location", "网格编码不存在")
+        return grid, None
+    raise DomainError("request.location", "请在地图上标出位置,或选择所在网格")
+
+
+def request_intake(
+    *,
+    actor: Any,
+    channel: str,
+    category_code: str,
+    description: str,
+    urgency: str = Urgency.NORMAL,
+    lon: float | None = None,
+    lat: float | None = None,
+    grid_code: str = "",
+    household_number: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    anonymous: bool = False,
+    idempotency_key: str = "",
+) -> Request:
+    """Take in a request. With an ``idempotency_key`` a retried submission
+    returns the request the first one made, never a second one."""
+    if idempotency_key:
+        if len(idempotency_key) > 64:
+            raise DomainError("request.idempotency_key", "幂等键不超过 64 个字符")
+        first = Request.objects.filter(idempotency_key=idempotency_key).first()
+        if first is not None:
+            return first
+    if channel not in Channel.values:
+        raise DomainError("request.channel", "渠道无效")
+    if urgency not in Urgency.values:
+        raise DomainError("request.urgency", "紧急程度应为 紧急、一般 或 复杂")
+    description = description.strip()
+    if len(description) < 5:
+        raise DomainError("request.description", "请把诉求写清楚(至少 5 个字)")
+    if len(description) > MAX_DESCRIPTION:
+        raise DomainError("request.description", f"诉求内容不超过 {MAX_DESCRIPTION} 字")
+    category = Category.objects.filter(code=category_code, is_active=True).first()
+    if category is None:
+        raise DomainError("request.category", "请选择诉求分类")
+    grid, household = _place(actor, lon, lat, grid_code, household_number)
+    phone = ""
+    if not anonymous and contact_phone:
+        try:
+            phone = parse_phone(contact_phone)
+        except PhoneError as exc:
+            raise DomainError("request.phone", exc.message) from None
+    unit = route(category, grid)
+    ring = keyring()
+    year = timezone.localdate().year
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            seq, number = _next_number(grid.county_code, year)
+            request = Request.objects.create(
+                number=number,
+                county_code=grid.county_code,
+                year=year,
+                seq=seq,
+                channel=channel,
+                category=category,
+                urgency=urgency,
+                description=description,
+                lon=lon,
+                lat=lat,
+                grid=grid,
+                area_path=grid.path,
+                household=household,
+                anonymous=anonymous,
+                contact_name="" if anonymous else contact_name.strip()[:32],
+                contact_phone_enc=pii.encrypt(ring, phone) if phone else "",
+                contact_phone_index=pii.blind_index(ring, "phone", phone) if phone else "",
+                contact_phone_masked=pii.mask_phone(phone),
+                state=State.SUBMITTED,
+                unit=unit,
+                idempotency_key=idempotency_key or None,
+                created_by=user,
+            )
+            RequestEvent.objects.create(
+                request=request,
+                actor=user,
+                unit=unit,
+                action="submit",
+                note=f"经{Channel(channel).label}提交,派往{unit.name}",
+                state_after=State.SUBMITTED,
+            )
+    except IntegrityError:
+        # The same key, submitted twice at once: the other one won.
+        if idempotency_key:
+            first = Request.objects.filter(idempotency_key=idempotency_key).first()
+            if first is not None:
+                return first
+        raise
+    return request
