@@ -83,6 +83,24 @@ class Request(models.Model):
         related_name="requests",
         help_text="首问负责:在别处正式签收之前,一直由它负责",
     )
+    # First-responder duty: the unit that stays responsible until ``unit``
+    # signs (None once signed); and the stored deadlines of the step under
+    # way, computed from the time limits when the step began.
+    responsible = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name="首问责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sign_due = models.DateTimeField("签收时限", null=True, blank=True)
+    finish_due = models.DateTimeField("办结时限", null=True, blank=True)
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    finished_at = models.DateTimeField("办结时间", null=True, blank=True)
+    result = models.TextField("办理结果", blank=True)
+    # Bumped by every step: two people acting at once, exactly one wins.
+    version = models.PositiveIntegerField(default=0)
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )

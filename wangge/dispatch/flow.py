@@ -1,0 +1,206 @@
+"""The steps of a request after intake: dispatch, sign, return, self-handle,
+finish. Each is allowed only to the unit that holds the matter (or, for
+dispatch, the town office or command centre over its place), only from the
+states it makes sense in, and is recorded on the timeline.
+
+Concurrency: a step is one conditional UPDATE on the request's ``version``
+and state. Two people acting on the same request at once — exactly one
+wins; the other is told the request has just changed.
+
+First-responder duty (首问负责): when a matter is sent on, the unit that
+had it stays ``responsible`` until the new one signs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from wangge.accounts.models import Unit, UnitKind
+from wangge.accounts.selectors import units_for
+from wangge.core.errors import DomainError
+from wangge.dispatch.models import Request, RequestEvent, State
+from wangge.timelimits.services import limits_for, work_clock
+
+_CONFLICT = "该诉求刚被他人处理,状态已变化,请刷新后再试"
+
+
+def _due(request: Request, step: str, start: dt.datetime) -> dt.datetime | None:
+    profile = request.category.profile_id or "standard"
+    return work_clock().deadline(start, limits_for(profile, request.urgency)[step])
+
+
+def _require_holder(actor: Any, request: Request) -> Unit:
+    if request.unit_id not in units_for(actor):
+        raise DomainError("forbidden", "只有当前承办单位可以执行此操作")
+    return request.unit
+
+
+def _step(
+    request: Request,
+    *,
+    actor: Any,
+    acting: Unit | None,
+    expected: set[str],
+    action: str,
+    note: str,
+    to_state: str,
+    **changes: Any,
+) -> Request:
+    """Move the request one step, if it is still in an expected state at the
+    version the caller read; record it; return it fresh."""
+    if request.state not in expected:
+        raise DomainError(
+            "request.state", f"诉求当前为“{State(request.state).label}”,不能执行此操作"
+        )
+    with transaction.atomic():
+        moved = Request.objects.filter(
+            pk=request.pk, version=request.version, state__in=expected
+        ).update(state=to_state, version=F("version") + 1, updated_at=timezone.now(), **changes)
+        if not moved:
+            raise DomainError("request.conflict", _CONFLICT)
+        RequestEvent.objects.create(
+            request=request,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            unit=acting,
+            action=action,
+            note=note,
+            state_after=to_state,
+        )
+    request.refresh_from_db()
+    return request
+
+
+def _over_place(actor: Any, request: Request) -> Unit | None:
+    """The actor's town office or command centre whose area holds the place."""
+    for unit in Unit.objects.filter(
+        pk__in=units_for(actor), kind__in=[UnitKind.TOWN_OFFICE, UnitKind.COMMAND_CENTRE]
+    ).select_related("area"):
+        if request.area_path.startswith(unit.area.path):
+            return unit
+    return None
+
+
+def request_dispatch(*, actor: Any, request: Request, unit_code: str, note: str = "") -> Request:
+    """Send the matter to a unit (定向派单): by the unit holding it, or by the
+    town office or command centre over its place."""
+    acting = _over_place(actor, request)
+    if acting is None:
+        acting = _require_holder(actor, request)
+    target = Unit.objects.filter(code=unit_code, is_active=True).first()
+    if target is None:
+        raise DomainError("request.unit", "承办单位不存在")
+    if target.pk == request.unit_id:
+        raise DomainError("request.unit", "已在该单位,无需重复派单")
+    now = timezone.now()
+    return _step(
+        request,
+        actor=actor,
+        acting=acting,
+        expected={State.SUBMITTED, State.DISPATCHED},
+        action="dispatch",
+        note=f"派往{target.name}" + (f":{note.strip()}" if note.strip() else ""),
+        to_state=State.DISPATCHED,
+        unit=target,
+        responsible=request.responsible or request.unit,
+        sign_due=_due(request, "sign", now),
+    )
+
+
+def request_sign(*, actor: Any, request: Request) -> Request:
+    """The unit holding the matter takes it on (签收): it is now theirs."""
+    unit = _require_holder(actor, request)
+    return _step(
+        request,
+        actor=actor,
+        acting=unit,
+        expected={State.SUBMITTED, State.DISPATCHED},
+        action="sign",
+        note=f"{unit.name}签收",
+        to_state=State.SIGNED,
+        responsible=None,
+        signed_at=timezone.now(),
+        finish_due=_due(request, "finish", request.created_at),
+    )
+
+
+def request_return(*, actor: Any, request: Request, reason: str) -> Request:
+    """Not ours (退回): back to the town office of the place, with a reason,
+    before the limit for signing runs out. The unit that had it before
+    stays responsible."""
+    unit = _require_holder(actor, request)
+    reason = reason.strip()
+    if len(reason) < 4:
+        raise DomainError("request.reason", "请写明退回理由")
+    if request.sign_due is not None and timezone.now() > request.sign_due:
+        raise DomainError("request.return_late", "已超过签收时限,不能退回;请签收后办理,或申请转办")
+    town = (
+        Unit.objects.filter(kind=UnitKind.TOWN_OFFICE, is_active=True)
+        .select_related("area")
+        .order_by("-area__path")
+    )
+    office = next((u for u in town if request.area_path.startswith(u.area.path)), None)
+    if office is None or office.pk == unit.pk:
+        raise DomainError("request.return", "镇街办不能退回,请改派或申请上级协调")
+    return _step(
+        request,
+        actor=actor,
+        acting=unit,
+        expected={State.SUBMITTED, State.DISPATCHED},
+        action="return",
+        note=f"退回{office.name}:{reason}",
+        to_state=State.SUBMITTED,
+        unit=office,
+        responsible=request.responsible or unit,
+        sign_due=_due(request, "sign", timezone.now()),
+    )
+
+
+def request_self_handle(*, actor: Any, request: Request, result: str) -> Request:
+    """The grid settles a small matter itself (自处置), on the spot."""
+    unit = _require_holder(actor, request)
+    if unit.kind != UnitKind.GRID:
+        raise DomainError("request.self_handle", "只有网格可以就地自处置")
+    result = _result(result)
+    now = timezone.now()
+    return _step(
+        request,
+        actor=actor,
+        acting=unit,
+        expected={State.SUBMITTED, State.DISPATCHED},
+        action="self_handle",
+        note=result,
+        to_state=State.FINISHED,
+        responsible=None,
+        signed_at=now,
+        finished_at=now,
+        result=result,
+    )
+
+
+def request_finish(*, actor: Any, request: Request, result: str) -> Request:
+    """The unit reports the result (办结); next, the on-site check."""
+    unit = _require_holder(actor, request)
+    result = _result(result)
+    return _step(
+        request,
+        actor=actor,
+        acting=unit,
+        expected={State.SIGNED},
+        action="finish",
+        note=result,
+        to_state=State.FINISHED,
+        finished_at=timezone.now(),
+        result=result,
+    )
+
+
+def _result(text: str) -> str:
+    text = text.strip()
+    if len(text) < 5:
+        raise DomainError("request.result", "请写明办理结果(至少 5 个字)")
+    return text[:2000]
