@@ -204,3 +204,104 @@ def _result(text: str) -> str:
     if len(text) < 5:
         raise DomainError("request.result", "请写明办理结果(至少 5 个字)")
     return text[:2000]
+
+
+def request_check(*, actor: Any, request: Request, passed: bool, note: str) -> Request:
+    """The grid worker checks on site (核查) what the unit reported done.
+    Not done after all: back to the unit, to go on handling it."""
+    grid_unit = Unit.objects.filter(kind=UnitKind.GRID, area=request.grid, is_active=True).first()
+    if grid_unit is None or grid_unit.pk not in units_for(actor):
+        raise DomainError("forbidden", "由该网格的网格员现场核查")
+    note = note.strip()
+    if not passed and len(note) < 4:
+        raise DomainError("request.note", "核查未通过,请写明现场情况")
+    if passed:
+        return _step(
+            request,
+            actor=actor,
+            acting=grid_unit,
+            expected={State.FINISHED},
+            action="check",
+            note=note or "现场核查属实",
+            to_state=State.CHECKED,
+            checked_at=timezone.now(),
+        )
+    return _step(
+        request,
+        actor=actor,
+        acting=grid_unit,
+        expected={State.FINISHED},
+        action="check_failed",
+        note=note,
+        to_state=State.SIGNED,
+        finished_at=None,
+    )
+
+
+RATINGS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+
+
+def request_callback(
+    *, actor: Any, request: Request, solved: bool, rating: int, note: str = ""
+) -> Request:
+    """Call back (回访): the resident says whether it is solved and how
+    satisfied they are. Solved and at least 基本满意 closes it; otherwise it
+    is done again (重办) by the same unit, with a fresh limit."""
+    if rating not in RATINGS:
+        raise DomainError("request.rating", "满意度应为 1(非常不满意)到 5(非常满意)")
+    caller = _over_place(actor, request)
+    if caller is None:
+        raise DomainError("forbidden", "由镇街或指挥中心回访")
+    text = f"{'已解决' if solved else '未解决'},{RATINGS[rating]}" + (
+        f":{note.strip()}" if note.strip() else ""
+    )
+    now = timezone.now()
+    if solved and rating >= 3:
+        return _step(
+            request,
+            actor=actor,
+            acting=caller,
+            expected={State.CHECKED},
+            action="callback",
+            note=text,
+            to_state=State.CLOSED,
+            solved=True,
+            rating=rating,
+            closed_at=now,
+        )
+    return _step(
+        request,
+        actor=actor,
+        acting=caller,
+        expected={State.CHECKED},
+        action="redo",
+        note=text,
+        to_state=State.SIGNED,
+        solved=solved,
+        rating=rating,
+        redo_count=F("redo_count") + 1,
+        finished_at=None,
+        checked_at=None,
+        finish_due=_due(request, "finish", now),
+    )
+
+
+def request_long_term(*, actor: Any, request: Request, plan: str) -> Request:
+    """A matter that cannot be solved soon goes on the long-term list (挂账)
+    with a plan, decided by the town office or command centre."""
+    acting = _over_place(actor, request)
+    if acting is None:
+        raise DomainError("forbidden", "由镇街或指挥中心决定挂账")
+    plan = plan.strip()
+    if len(plan) < 10:
+        raise DomainError("request.plan", "请写明化解计划(至少 10 个字)")
+    return _step(
+        request,
+        actor=actor,
+        acting=acting,
+        expected={State.SUBMITTED, State.DISPATCHED, State.SIGNED},
+        action="long_term",
+        note=plan,
+        to_state=State.LONG_TERM,
+        plan=plan,
+    )

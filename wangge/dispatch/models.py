@@ -96,9 +96,22 @@ class Request(models.Model):
     )
     sign_due = models.DateTimeField("签收时限", null=True, blank=True)
     finish_due = models.DateTimeField("办结时限", null=True, blank=True)
+    # The deadline the sweep last urged for, so it urges once per deadline.
+    urged_for = models.DateTimeField(null=True, blank=True)
     signed_at = models.DateTimeField("签收时间", null=True, blank=True)
     finished_at = models.DateTimeField("办结时间", null=True, blank=True)
     result = models.TextField("办理结果", blank=True)
+    checked_at = models.DateTimeField("核查时间", null=True, blank=True)
+    solved = models.BooleanField("是否解决", null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        "满意度",
+        null=True,
+        blank=True,
+        choices=[(5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")],
+    )
+    redo_count = models.PositiveSmallIntegerField("重办次数", default=0)
+    closed_at = models.DateTimeField("结案时间", null=True, blank=True)
+    plan = models.TextField("挂账计划", blank=True)
     # Bumped by every step: two people acting at once, exactly one wins.
     version = models.PositiveIntegerField(default=0)
     duplicate_of = models.ForeignKey(

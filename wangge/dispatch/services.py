@@ -21,6 +21,7 @@ from wangge.registry.models import Household
 from wangge.registry.phone import PhoneError, parse_phone
 from wangge.territory.locate import point_locate
 from wangge.territory.models import Area
+from wangge.timelimits.services import limits_for, work_clock
 
 MAX_DESCRIPTION = 2000
 
@@ -137,6 +138,9 @@ def request_intake(
                 contact_phone_masked=pii.mask_phone(phone),
                 state=State.SUBMITTED,
                 unit=unit,
+                sign_due=work_clock().deadline(
+                    timezone.now(), limits_for(category.profile_id or "standard", urgency)["sign"]
+                ),
                 idempotency_key=idempotency_key or None,
                 created_by=user,
             )

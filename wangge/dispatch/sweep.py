@@ -1,0 +1,110 @@
+"""The deadline sweep (run every few minutes by the background worker).
+
+From stored timestamps only, so a restart, a stopped worker or two sweeps
+at once lose or double nothing: a matter not signed in time is urged and
+escalated one level up the ladder (grid → village → town → county command
+centre; a department → the command centre), which starts a new limit; a
+matter not finished in time is urged once per deadline. Each act is a step
+on the request's timeline, taken only if nobody changed the request
+meanwhile (``flow._step``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from wangge.accounts.models import Unit, UnitKind
+from wangge.core.errors import DomainError
+from wangge.dispatch.flow import _due, _step
+from wangge.dispatch.models import Request, State
+
+_UP: dict[str, str] = {
+    UnitKind.GRID: UnitKind.VILLAGE_COMMITTEE,
+    UnitKind.VILLAGE_COMMITTEE: UnitKind.TOWN_OFFICE,
+    UnitKind.TOWN_OFFICE: UnitKind.COMMAND_CENTRE,
+    UnitKind.DEPARTMENT: UnitKind.COMMAND_CENTRE,
+}
+
+
+@dataclass
+class SweepReport:
+    escalated: int = 0
+    urged: int = 0
+    skipped: int = 0  # changed by someone while the sweep looked
+
+
+def one_level_up(request: Request) -> Unit | None:
+    """The unit one step up the ladder from the holder, over the place."""
+    kind = _UP.get(request.unit.kind)
+    if kind is None:
+        return None
+    candidates = Unit.objects.filter(kind=kind, is_active=True).select_related("area")
+    over = [u for u in candidates if request.area_path.startswith(u.area.path)]
+    if kind == UnitKind.COMMAND_CENTRE:
+        over = [u for u in over if u.area.level == "county"] or over
+    return max(over, key=lambda u: len(u.area.path), default=None)
+
+
+def sweep(now: dt.datetime | None = None) -> SweepReport:
+    now = now or timezone.now()
+    report = SweepReport()
+    late_signing = Request.objects.filter(
+        state__in=[State.SUBMITTED, State.DISPATCHED], sign_due__lt=now
+    ).select_related("unit", "category")
+    for r in late_signing:
+        up = one_level_up(r)
+        try:
+            if up is None:
+                if r.urged_for == r.sign_due:
+                    continue
+                _step(
+                    r,
+                    actor=None,
+                    acting=None,
+                    expected={r.state},
+                    action="urge",
+                    note=f"签收超时,系统催办{r.unit.name}",
+                    to_state=r.state,
+                    urged_for=r.sign_due,
+                )
+                report.urged += 1
+                continue
+            _step(
+                r,
+                actor=None,
+                acting=None,
+                expected={State.SUBMITTED, State.DISPATCHED},
+                action="escalate",
+                note=f"{r.unit.name}签收超时,系统催办并上报{up.name}",
+                to_state=State.DISPATCHED,
+                unit=up,
+                responsible=r.responsible or r.unit,
+                sign_due=_due(r, "sign", now),
+            )
+            report.escalated += 1
+        except DomainError:
+            report.skipped += 1
+    late_finishing = Request.objects.filter(state=State.SIGNED, finish_due__lt=now).select_related(
+        "unit"
+    )
+    for r in late_finishing:
+        if r.urged_for == r.finish_due:
+            continue
+        try:
+            _step(
+                r,
+                actor=None,
+                acting=None,
+                expected={State.SIGNED},
+                action="urge",
+                note=f"办结超时,系统催办{r.unit.name}",
+                to_state=State.SIGNED,
+                urged_for=r.finish_due,
+            )
+            report.urged += 1
+        except DomainError:
+            report.skipped += 1
+    return report
