@@ -23,7 +23,7 @@ from django.utils import timezone
 from wangge.accounts.models import Unit, UnitKind
 from wangge.accounts.selectors import units_for
 from wangge.core.errors import DomainError
-from wangge.dispatch.models import Request, RequestEvent, State
+from wangge.dispatch.models import Extension, Request, RequestEvent, State
 from wangge.timelimits.services import limits_for, work_clock
 
 _CONFLICT = "该诉求刚被他人处理,状态已变化,请刷新后再试"
@@ -304,4 +304,107 @@ def request_long_term(*, actor: Any, request: Request, plan: str) -> Request:
         note=plan,
         to_state=State.LONG_TERM,
         plan=plan,
+    )
+
+
+MAX_EXTENSION_DAYS = 30
+
+
+def _finish_due(request: Request) -> dt.datetime | None:
+    """The finish deadline from the stored facts: the limit from arrival,
+    the clock stopped during every extension request, plus the days granted."""
+    profile = request.category.profile_id or "standard"
+    limit = limits_for(profile, request.urgency)["finish"]
+    clock = work_clock()
+    extensions = list(request.extensions.all())
+    pauses = [(e.asked_at, e.decided_at) for e in extensions]
+    due = clock.deadline(request.created_at, limit, pauses)
+    granted = sum(e.days for e in extensions if e.approved)
+    if due is None or not granted:
+        return due
+    return clock.advance(due, granted * 86400, "days")
+
+
+def request_extension_ask(*, actor: Any, request: Request, days: int, reason: str) -> Request:
+    """The unit asks for more time (延期申请); the clock stops meanwhile."""
+    unit = _require_holder(actor, request)
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise DomainError("request.days", f"延期天数应为 1 到 {MAX_EXTENSION_DAYS} 个工作日")
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise DomainError("request.reason", "请写明延期理由")
+    now = timezone.now()
+    with transaction.atomic():
+        moved = _step(
+            request,
+            actor=actor,
+            acting=unit,
+            expected={State.SIGNED},
+            action="extension_ask",
+            note=f"申请延期 {days} 个工作日:{reason}",
+            to_state=State.EXTENSION_PENDING,
+            finish_due=None,
+        )
+        Extension.objects.create(
+            request=request,
+            unit=unit,
+            days=days,
+            reason=reason,
+            asked_by=actor if getattr(actor, "is_authenticated", False) else None,
+            asked_at=now,
+        )
+    return moved
+
+
+def request_extension_decide(
+    *, actor: Any, request: Request, approve: bool, note: str = ""
+) -> Request:
+    """The town office or command centre over the place approves or refuses;
+    the clock runs again, with the granted days added."""
+    acting = _over_place(actor, request)
+    if acting is None:
+        raise DomainError("forbidden", "由镇街或指挥中心审批延期")
+    pending = request.extensions.filter(decided_at__isnull=True).first()
+    if pending is None or request.state != State.EXTENSION_PENDING:
+        raise DomainError("request.state", "没有待审批的延期申请")
+    with transaction.atomic():
+        Extension.objects.filter(pk=pending.pk, decided_at__isnull=True).update(
+            decided_at=timezone.now(), approved=approve, decision_note=note.strip()
+        )
+        return _step(
+            request,
+            actor=actor,
+            acting=acting,
+            expected={State.EXTENSION_PENDING},
+            action="extension_approve" if approve else "extension_refuse",
+            note=(f"同意延期 {pending.days} 个工作日" if approve else "不同意延期")
+            + (f":{note.strip()}" if note.strip() else ""),
+            to_state=State.SIGNED,
+            finish_due=_finish_due(request),
+        )
+
+
+def request_supervise(*, actor: Any, request: Request, note: str) -> Request:
+    """督办: the town office or command centre presses the holder, on record."""
+    acting = _over_place(actor, request)
+    if acting is None:
+        raise DomainError("forbidden", "由镇街或指挥中心督办")
+    note = note.strip()
+    if len(note) < 4:
+        raise DomainError("request.note", "请写明督办意见")
+    open_states: set[str] = {
+        State.SUBMITTED,
+        State.DISPATCHED,
+        State.SIGNED,
+        State.EXTENSION_PENDING,
+        State.LONG_TERM,
+    }
+    return _step(
+        request,
+        actor=actor,
+        acting=acting,
+        expected=open_states,
+        action="supervise",
+        note=note,
+        to_state=request.state,
     )

@@ -212,3 +212,30 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} @ {self.area} → {self.unit}"
+
+
+class Extension(models.Model):
+    """An extension request (延期申请): while it waits, the finish clock
+    stops; approved, the limit grows by ``days`` working days."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="extensions")
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="申请单位", on_delete=models.PROTECT, related_name="+"
+    )
+    days = models.PositiveSmallIntegerField("延长工作日")
+    reason = models.TextField("理由")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    asked_at = models.DateTimeField("申请时间")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    approved = models.BooleanField("是否同意", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering: ClassVar[list[str]] = ["asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} +{self.days}"
