@@ -1,0 +1,60 @@
+"""What a user may see of requests: those their units hold or answer for,
+and those placed within their reach (department staff: of their
+categories). Anything else is "not found"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from wangge.accounts.reach import reach_for
+from wangge.accounts.roles import Capability
+from wangge.accounts.selectors import units_for
+from wangge.core.errors import NotFound
+from wangge.dispatch.models import Request, State
+
+OPEN = (
+    State.SUBMITTED,
+    State.DISPATCHED,
+    State.SIGNED,
+    State.EXTENSION_PENDING,
+    State.FINISHED,
+    State.CHECKED,
+)
+
+
+def _visible_q(user: Any) -> Q:
+    units = units_for(user)
+    q = Q(unit_id__in=units) | Q(responsible_id__in=units)
+    reach = reach_for(user)
+    place = reach.filter("area_path", Capability.AREA_VIEW)
+    codes = reach.category_codes()
+    if codes is not None:  # department staff: their categories only
+        of_theirs = Q(pk__in=[])
+        for code in sorted(codes):
+            of_theirs |= Q(category__code__startswith=code)
+        place &= of_theirs
+    return q | place
+
+
+def request_get_for(user: Any, number: str) -> Request:
+    found = (
+        Request.objects.filter(_visible_q(user), number=number)
+        .select_related("category__parent__parent", "grid", "unit", "responsible", "household")
+        .first()
+    )
+    if found is None:
+        raise NotFound("诉求")
+    return found
+
+
+def request_queue_for(user: Any) -> QuerySet[Request]:
+    """Open matters the user's units hold: the nearest deadline first."""
+    return (
+        Request.objects.filter(unit_id__in=units_for(user), state__in=OPEN)
+        .select_related("category", "grid", "unit")
+        .annotate(due=Coalesce("sign_due", "finish_due"))
+        .order_by("due", "created_at")
+    )

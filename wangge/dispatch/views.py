@@ -1,0 +1,141 @@
+"""Staff pages: my queue, and a request with its timeline and the actions
+the viewer may take."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from wangge.accounts.models import Unit, UnitKind
+from wangge.accounts.selectors import units_for
+from wangge.core.errors import DomainError
+from wangge.dispatch import flow
+from wangge.dispatch.models import State
+from wangge.dispatch.selectors import request_get_for, request_queue_for
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    rows = list(request_queue_for(request.user)[:200])
+    return render(request, "dispatch/queue.html", {"rows": rows, "now": timezone.now()})
+
+
+def _actions(user: Any, r: Any) -> dict[str, bool]:
+    mine = r.unit_id in units_for(user)
+    over = flow._over_place(user, r) is not None
+    grid_unit = Unit.objects.filter(kind=UnitKind.GRID, area=r.grid).values_list("pk", flat=True)
+    on_grid = bool(set(grid_unit) & units_for(user))
+    before_sign = r.state in (State.SUBMITTED, State.DISPATCHED)
+    return {
+        "sign": mine and before_sign,
+        "return": mine and before_sign and r.unit.kind != UnitKind.TOWN_OFFICE,
+        "self_handle": mine and before_sign and r.unit.kind == UnitKind.GRID,
+        "dispatch": (mine or over) and before_sign,
+        "finish": mine and r.state == State.SIGNED,
+        "extension_ask": mine and r.state == State.SIGNED,
+        "extension_decide": over and r.state == State.EXTENSION_PENDING,
+        "check": on_grid and r.state == State.FINISHED,
+        "callback": over and r.state == State.CHECKED,
+        "supervise": over and r.state not in (State.CLOSED, State.MERGED, State.REJECTED),
+    }
+
+
+@login_required
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    r = request_get_for(request.user, number)
+    actions = _actions(request.user, r)
+    targets = []
+    if actions["dispatch"]:
+        county = r.area_path.split("/")[1]
+        targets = list(
+            Unit.objects.filter(is_active=True, area__path__in=_ancestors(r.area_path))
+            .exclude(pk=r.unit_id)
+            .order_by("kind", "code")
+            .values_list("code", "name")
+        ) + list(
+            Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_active=True, area__code=county)
+            .exclude(pk=r.unit_id)
+            .order_by("code")
+            .values_list("code", "name")
+        )
+    return render(
+        request,
+        "dispatch/request.html",
+        {
+            "r": r,
+            "events": r.events.select_related("actor", "unit"),
+            "actions": actions,
+            "targets": list(dict.fromkeys(targets)),
+            "ratings": sorted(flow.RATINGS.items(), reverse=True),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _ancestors(path: str) -> list[str]:
+    parts = path.strip("/").split("/")
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """One form per action; the services decide who may do what."""
+    r = request_get_for(request.user, number)
+    p, user = request.POST, request.user
+    steps = {
+        "sign": lambda: flow.request_sign(actor=user, request=r),
+        "return": lambda: flow.request_return(actor=user, request=r, reason=p.get("reason", "")),
+        "dispatch": lambda: flow.request_dispatch(
+            actor=user, request=r, unit_code=p.get("unit", ""), note=p.get("note", "")
+        ),
+        "self_handle": lambda: flow.request_self_handle(
+            actor=user, request=r, result=p.get("result", "")
+        ),
+        "finish": lambda: flow.request_finish(actor=user, request=r, result=p.get("result", "")),
+        "extension_ask": lambda: flow.request_extension_ask(
+            actor=user, request=r, days=_int(p.get("days")), reason=p.get("reason", "")
+        ),
+        "extension_decide": lambda: flow.request_extension_decide(
+            actor=user, request=r, approve=p.get("approve") == "1", note=p.get("note", "")
+        ),
+        "check": lambda: flow.request_check(
+            actor=user, request=r, passed=p.get("passed") == "1", note=p.get("note", "")
+        ),
+        "callback": lambda: flow.request_callback(
+            actor=user,
+            request=r,
+            solved=p.get("solved") == "1",
+            rating=_int(p.get("rating")),
+            note=p.get("note", ""),
+        ),
+        "supervise": lambda: flow.request_supervise(actor=user, request=r, note=p.get("note", "")),
+    }
+    step = steps.get(action)
+    if step is None:
+        messages.error(request, "未知操作")
+        return redirect("request_detail", number=number)
+    # The version the page was rendered with: a stale page loses, clearly.
+    r.version = _int(p.get("version"), r.version)
+    try:
+        step()
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已办理")
+    return redirect("request_detail", number=number)
+
+
+def _int(value: str | None, default: int = 0) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return default
