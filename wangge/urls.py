@@ -8,6 +8,7 @@ from wangge.accounts import views as accounts_views
 from wangge.audit import api as audit_api
 from wangge.audit import views as audit_views
 from wangge.core.views import healthz
+from wangge.dispatch import portal_views
 from wangge.dispatch import views as dispatch_views
 from wangge.registry import api as registry_api
 from wangge.registry import import_views
@@ -51,6 +52,8 @@ urlpatterns = [
         registry_views.household_lead,
         name="household_lead",
     ),
+    path("portal/", portal_views.report, name="portal_report"),
+    path("portal/track/", portal_views.track, name="portal_track"),
     path("requests/", dispatch_views.queue, name="request_queue"),
     path("requests/<str:number>/", dispatch_views.detail, name="request_detail"),
     path("requests/<str:number>/<str:action>/", dispatch_views.act, name="request_act"),
