@@ -55,6 +55,8 @@ urlpatterns = [
     path("portal/", portal_views.report, name="portal_report"),
     path("portal/track/", portal_views.track, name="portal_track"),
     path("requests/", dispatch_views.queue, name="request_queue"),
+    path("ledger/", dispatch_views.ledger, name="request_ledger"),
+    path("ledger/export/", dispatch_views.ledger_export, name="request_ledger_export"),
     path("requests/<str:number>/", dispatch_views.detail, name="request_detail"),
     path("requests/<str:number>/<str:action>/", dispatch_views.act, name="request_act"),
     path(

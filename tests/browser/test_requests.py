@@ -63,3 +63,18 @@ def test_town_dispatches_and_the_department_signs(
     expect(timeline).to_contain_text("派往丹凤县住房和城乡建设局")
     expect(timeline).to_contain_text("签收")
     page.screenshot(path=str(artifacts / "request-signed.png"), full_page=True)
+
+
+def test_ledger_lists_and_filters(
+    page: Page, live_url: str, artifacts: Path, resident_request: str
+) -> None:
+    _login(page, live_url, "shangzhen_dispatcher")
+    page.click("text=需求台账")
+    expect(page.locator("#ledger")).to_contain_text(resident_request)
+    page.select_option("#f-category", "01")
+    page.click("#filters button.primary")
+    expect(page.locator("#ledger")).to_contain_text(resident_request)
+    page.screenshot(path=str(artifacts / "ledger.png"), full_page=True)
+    page.select_option("#f-category", "21")
+    page.click("#filters button.primary")
+    expect(page.locator("#ledger")).not_to_contain_text(resident_request)

@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_links": [], "nav_roles": []}
     reach = reach_for(user)
     links = [("首页", reverse("home")), ("我的工单", reverse("request_queue"))]
+    links.append(("需求台账", reverse("request_ledger")))
     links.append(("区域与网格", reverse("area_index")))
     if reach.has(Capability.PERSON_VIEW):
         links.append(("人员查询", reverse("person_search")))

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -139,3 +140,49 @@ def _int(value: str | None, default: int = 0) -> int:
         return int(value or "")
     except ValueError:
         return default
+
+
+@login_required
+def ledger(request: HttpRequest) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    from wangge.categories.models import Category
+    from wangge.dispatch.ledger import LedgerFilter, ledger_for
+    from wangge.dispatch.models import Channel
+
+    f = LedgerFilter.from_query(request.GET)
+    page = Paginator(ledger_for(request.user, f), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dispatch/ledger.html",
+        {
+            "f": f,
+            "page": page,
+            "query": query.urlencode(),
+            "states": State.choices,
+            "channels": Channel.choices,
+            "categories": Category.objects.filter(level=1, is_active=True).values_list(
+                "code", "name"
+            ),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def ledger_export(request: HttpRequest) -> HttpResponseBase:
+    import io as _io
+
+    from django.http import FileResponse
+
+    from wangge.dispatch.ledger import LedgerFilter, ledger_export_xlsx
+
+    try:
+        data = ledger_export_xlsx(request.user, LedgerFilter.from_query(request.GET))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('request_ledger')}?{request.GET.urlencode()}")
+    name = f"需求台账-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(_io.BytesIO(data), as_attachment=True, filename=name)
