@@ -225,3 +225,5 @@ LOGGING = {
 # Office hours for limits in working hours (working days come from the
 # working-day calendar): "HH:MM-HH:MM,HH:MM-HH:MM", Beijing time.
 WANGGE_OFFICE_HOURS = os.environ.get("WANGGE_OFFICE_HOURS", "08:30-12:00,14:00-18:00")
+# Weights of 响应率, 解决率, 满意率 in the score (docs/decisions/0010-figures.md).
+WANGGE_SCORE_WEIGHTS = os.environ.get("WANGGE_SCORE_WEIGHTS", "30,35,35")

@@ -1,0 +1,187 @@
+"""The figures a county judges itself by (接诉即办考核), from the requests'
+stored facts. Formulas (docs/decisions/0010-figures.md):
+
+- 响应率 response rate: responded in time / due to respond. Responded in
+  time = signed (or settled on the spot by the grid) with no escalation for
+  lateness before; due = those responded plus those whose sign limit has
+  passed without it.
+- 解决率 resolution rate: rated solved / rated.
+- 满意率 satisfaction rate: rated 基本满意 or better / rated.
+- 综合得分 score: weighted sum of the three (default 30/35/35,
+  ``WANGGE_SCORE_WEIGHTS``).
+- 按时办结率: finished by the finish limit / finished (with a limit).
+- 退回率: returned at least once / all. 重办率: redone at least once / rated.
+- 自处置占比: settled by the grid itself / all.
+- 办结层级: of those finished, the share finished by a grid, a village
+  committee, a town office, a county department.
+
+A rate with nothing to count is None (shown as "—"), never 0 or 100 %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the figures need of one request."""
+
+    signed: bool  # signed, or settled on the spot
+    escalated_before_sign: bool
+    sign_overdue: bool  # not signed and the sign limit has passed
+    finished: bool
+    finished_on_time: bool | None  # None: no finish limit known
+    finished_by: str  # unit kind of the unit that finished it ("" if not finished)
+    rated: bool
+    solved: bool
+    satisfied: bool  # rating >= 3
+    returned: bool
+    redone: bool
+    self_handled: bool
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass
+class Figures:
+    count: int = 0
+    response: float | None = None
+    resolution: float | None = None
+    satisfaction: float | None = None
+    score: float | None = None
+    on_time_finish: float | None = None
+    returned: float | None = None
+    redone: float | None = None
+    self_handled: float | None = None
+    finished_at_level: dict[str, float] = field(default_factory=dict)
+
+
+def compute(facts: Iterable[Facts], weights: tuple[float, float, float] = (30, 35, 35)) -> Figures:
+    rows = list(facts)
+    n = len(rows)
+    responded = sum(1 for f in rows if f.signed and not f.escalated_before_sign)
+    due = sum(1 for f in rows if f.signed or f.sign_overdue)
+    rated = [f for f in rows if f.rated]
+    finished = [f for f in rows if f.finished]
+    timed = [f for f in finished if f.finished_on_time is not None]
+    levels = Counter(f.finished_by for f in finished)
+    out = Figures(
+        count=n,
+        response=_rate(responded, due),
+        resolution=_rate(sum(f.solved for f in rated), len(rated)),
+        satisfaction=_rate(sum(f.satisfied for f in rated), len(rated)),
+        on_time_finish=_rate(sum(bool(f.finished_on_time) for f in timed), len(timed)),
+        returned=_rate(sum(f.returned for f in rows), n),
+        redone=_rate(sum(f.redone for f in rated), len(rated)),
+        self_handled=_rate(sum(f.self_handled for f in rows), n),
+        finished_at_level={k: v / len(finished) for k, v in levels.items()} if finished else {},
+    )
+    parts = [p for p in (out.response, out.resolution, out.satisfaction) if p is not None]
+    if len(parts) == 3:
+        out.score = sum(w * p for w, p in zip(weights, parts, strict=True)) / sum(weights)
+    return out
+
+
+def parse_weights(text: str) -> tuple[float, float, float]:
+    """``"30,35,35"`` → weights of response, resolution, satisfaction."""
+    parts = [float(x) for x in text.split(",")]
+    if len(parts) != 3 or any(p < 0 for p in parts) or not sum(parts):
+        raise ValueError("three non-negative weights, not all zero, e.g. 30,35,35")
+    return parts[0], parts[1], parts[2]
+
+
+@dataclass
+class _Flags:
+    first_escalation: dt.datetime | None = None
+    returned: bool = False
+    self_handled: bool = False
+    finished_by: str = ""
+
+
+def month_of(when: dt.datetime) -> str:
+    return f"{when:%Y-%m}"
+
+
+def figures_for(
+    user: object, *, since: dt.date, until: dt.date, by: str = "town"
+) -> dict[str, Figures]:
+    """Figures of the requests the user may see, submitted between the two
+    dates, grouped ``by`` town (the place's town), unit (the holder) or
+    month; the whole under the key "合计"."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from wangge.dispatch.models import Request, RequestEvent, State
+    from wangge.dispatch.selectors import _visible_q
+    from wangge.territory.models import Area
+
+    if by not in ("town", "unit", "month"):
+        raise ValueError(by)
+    now = timezone.now()
+    requests: list[dict[str, Any]] = [
+        dict(row)
+        for row in
+        Request.objects.filter(
+            _visible_q(user), created_at__date__gte=since, created_at__date__lte=until
+        )
+        .exclude(state__in=[State.MERGED, State.REJECTED])
+        .values(
+            "pk", "state", "area_path", "unit__name", "created_at", "signed_at", "sign_due",
+            "finished_at", "finish_due", "rating", "solved", "redo_count",
+        )
+    ]  # fmt: skip
+    flags = {r["pk"]: _Flags() for r in requests}
+    for rid, action, at, kind in RequestEvent.objects.filter(
+        request_id__in=list(flags), action__in=["escalate", "return", "self_handle", "finish"]
+    ).values_list("request_id", "action", "at", "unit__kind"):
+        f = flags[rid]
+        if action == "escalate":
+            f.first_escalation = min(at, f.first_escalation or at)
+        elif action == "return":
+            f.returned = True
+        else:
+            f.self_handled = f.self_handled or action == "self_handle"
+            f.finished_by = kind or ""
+    towns = {}
+    if by == "town":
+        towns = dict(Area.objects.filter(level="town").values_list("path", "name"))
+    groups: dict[str, list[Facts]] = {"合计": []}
+    for r in requests:
+        f = flags[r["pk"]]
+        escalated = f.first_escalation
+        signed = r["signed_at"] is not None
+        finished = r["finished_at"] is not None
+        facts = Facts(
+            signed=signed,
+            escalated_before_sign=bool(escalated and (not signed or escalated < r["signed_at"])),
+            sign_overdue=not signed and r["sign_due"] is not None and r["sign_due"] < now,
+            finished=finished,
+            finished_on_time=(r["finished_at"] <= r["finish_due"])
+            if finished and r["finish_due"]
+            else None,
+            finished_by=f.finished_by if finished else "",
+            rated=r["rating"] is not None,
+            solved=bool(r["solved"]),
+            satisfied=(r["rating"] or 0) >= 3,
+            returned=f.returned,
+            redone=r["redo_count"] > 0,
+            self_handled=f.self_handled,
+        )
+        if by == "town":
+            parts = r["area_path"].split("/")
+            key = towns.get("/".join(parts[:3]) + "/", "其他")
+        elif by == "unit":
+            key = r["unit__name"]
+        else:
+            key = month_of(timezone.localtime(r["created_at"]))
+        groups.setdefault(key, []).append(facts)
+        groups["合计"].append(facts)
+    weights = parse_weights(getattr(settings, "WANGGE_SCORE_WEIGHTS", "30,35,35"))
+    return {k: compute(v, weights) for k, v in groups.items()}
