@@ -56,6 +56,7 @@ urlpatterns = [
     path("portal/track/", portal_views.track, name="portal_track"),
     path("requests/", dispatch_views.queue, name="request_queue"),
     path("ledger/", dispatch_views.ledger, name="request_ledger"),
+    path("figures/", dispatch_views.figures, name="request_figures"),
     path("ledger/export/", dispatch_views.ledger_export, name="request_ledger_export"),
     path("requests/<str:number>/", dispatch_views.detail, name="request_detail"),
     path("requests/<str:number>/<str:action>/", dispatch_views.act, name="request_act"),

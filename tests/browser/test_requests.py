@@ -78,3 +78,14 @@ def test_ledger_lists_and_filters(
     page.select_option("#f-category", "21")
     page.click("#filters button.primary")
     expect(page.locator("#ledger")).not_to_contain_text(resident_request)
+
+
+def test_figures_page_draws_its_chart(
+    page: Page, live_url: str, artifacts: Path, resident_request: str
+) -> None:
+    _login(page, live_url, "shangzhen_dispatcher")
+    page.click("text=考核指标")
+    expect(page.locator("#totals")).to_contain_text("响应率")
+    expect(page.locator("#figures")).to_contain_text("商镇")
+    expect(page.locator("#chart")).to_have_attribute("data-rendered", "1")
+    page.screenshot(path=str(artifacts / "figures.png"), full_page=True)

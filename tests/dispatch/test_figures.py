@@ -95,3 +95,14 @@ def test_figures_from_real_requests(db: None, user_named) -> None:  # type: igno
         "合计",
         f"{timezone.localtime():%Y-%m}",
     ]
+
+
+def test_figures_page(db: None, user_named) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    c = Client()
+    c.force_login(user_named("shangzhen_dispatcher"))
+    page = c.get("/figures/", {"by": "unit"}).content.decode()
+    assert "接诉即办考核指标" in page
+    assert "承办单位" in page
+    assert c.get("/figures/", {"by": "nonsense", "since": "bad"}).status_code == 200

@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     reach = reach_for(user)
     links = [("首页", reverse("home")), ("我的工单", reverse("request_queue"))]
     links.append(("需求台账", reverse("request_ledger")))
+    links.append(("考核指标", reverse("request_figures")))
     links.append(("区域与网格", reverse("area_index")))
     if reach.has(Capability.PERSON_VIEW):
         links.append(("人员查询", reverse("person_search")))

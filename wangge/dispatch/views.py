@@ -186,3 +186,50 @@ def ledger_export(request: HttpRequest) -> HttpResponseBase:
         return redirect(f"{reverse('request_ledger')}?{request.GET.urlencode()}")
     name = f"需求台账-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(_io.BytesIO(data), as_attachment=True, filename=name)
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    """响应率, 解决率, 满意率 and the rest, by town, unit or month."""
+    import datetime as dt
+    import json
+
+    from wangge.dispatch.figures import figures_for
+
+    today = timezone.localdate()
+
+    def day(name: str, default: dt.date) -> dt.date:
+        try:
+            return dt.date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return default
+
+    since, until = day("since", today.replace(day=1)), day("until", today)
+    by = request.GET.get("by", "town")
+    if by not in ("town", "unit", "month"):
+        by = "town"
+    groups = figures_for(request.user, since=since, until=until, by=by)
+    total = groups.pop("合计")
+    rows = sorted(groups.items(), key=lambda kv: -(kv[1].score or -1))
+    chart = {
+        "names": [k for k, _ in rows],
+        "response": [_pct(f.response) for _, f in rows],
+        "resolution": [_pct(f.resolution) for _, f in rows],
+        "satisfaction": [_pct(f.satisfaction) for _, f in rows],
+    }
+    return render(
+        request,
+        "dispatch/figures.html",
+        {
+            "since": since,
+            "until": until,
+            "by": by,
+            "total": total,
+            "rows": rows,
+            "chart": json.dumps(chart, ensure_ascii=False),
+        },
+    )
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)

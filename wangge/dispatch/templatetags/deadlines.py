@@ -19,3 +19,9 @@ def deadline(value: dt.datetime | None) -> str:
     if local.time() == dt.time(0, 0):
         return f"{(local - dt.timedelta(days=1)):%Y-%m-%d} 24:00"
     return f"{local:%Y-%m-%d %H:%M}"
+
+
+@register.filter
+def pct(value: float | None) -> str:
+    """A rate as a percentage; "—" when there was nothing to count."""
+    return "—" if value is None else f"{value * 100:.1f}%"
