@@ -8,6 +8,7 @@ from wangge.accounts import views as accounts_views
 from wangge.audit import api as audit_api
 from wangge.audit import views as audit_views
 from wangge.core.views import healthz
+from wangge.dispatch import api as dispatch_api
 from wangge.dispatch import portal_views
 from wangge.dispatch import views as dispatch_views
 from wangge.registry import api as registry_api
@@ -102,6 +103,13 @@ urlpatterns = [
         "api/persons/<int:person_id>/reveal/",
         registry_api.PersonRevealApi.as_view(),
         name="api_person_reveal",
+    ),
+    path("api/requests/", dispatch_api.RequestListApi.as_view(), name="api_requests"),
+    path("api/requests/<str:number>/", dispatch_api.RequestDetailApi.as_view(), name="api_request"),
+    path(
+        "api/requests/<str:number>/<str:action>/",
+        dispatch_api.RequestActionApi.as_view(),
+        name="api_request_action",
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

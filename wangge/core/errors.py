@@ -17,6 +17,7 @@ class DomainError(Exception):
         "not_found": 404,
         "forbidden": 403,
         "conflict": 409,
+        "request.conflict": 409,
         "login.invalid": 400,
         "login.locked": 423,
     }

@@ -17,6 +17,7 @@ from wangge.accounts.models import Unit, UnitKind
 from wangge.accounts.selectors import units_for
 from wangge.core.errors import DomainError
 from wangge.dispatch import flow
+from wangge.dispatch.actions import perform
 from wangge.dispatch.models import State
 from wangge.dispatch.selectors import request_get_for, request_queue_for
 
@@ -89,43 +90,8 @@ def _ancestors(path: str) -> list[str]:
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """One form per action; the services decide who may do what."""
     r = request_get_for(request.user, number)
-    p, user = request.POST, request.user
-    steps = {
-        "sign": lambda: flow.request_sign(actor=user, request=r),
-        "return": lambda: flow.request_return(actor=user, request=r, reason=p.get("reason", "")),
-        "dispatch": lambda: flow.request_dispatch(
-            actor=user, request=r, unit_code=p.get("unit", ""), note=p.get("note", "")
-        ),
-        "self_handle": lambda: flow.request_self_handle(
-            actor=user, request=r, result=p.get("result", "")
-        ),
-        "finish": lambda: flow.request_finish(actor=user, request=r, result=p.get("result", "")),
-        "extension_ask": lambda: flow.request_extension_ask(
-            actor=user, request=r, days=_int(p.get("days")), reason=p.get("reason", "")
-        ),
-        "extension_decide": lambda: flow.request_extension_decide(
-            actor=user, request=r, approve=p.get("approve") == "1", note=p.get("note", "")
-        ),
-        "check": lambda: flow.request_check(
-            actor=user, request=r, passed=p.get("passed") == "1", note=p.get("note", "")
-        ),
-        "callback": lambda: flow.request_callback(
-            actor=user,
-            request=r,
-            solved=p.get("solved") == "1",
-            rating=_int(p.get("rating")),
-            note=p.get("note", ""),
-        ),
-        "supervise": lambda: flow.request_supervise(actor=user, request=r, note=p.get("note", "")),
-    }
-    step = steps.get(action)
-    if step is None:
-        messages.error(request, "未知操作")
-        return redirect("request_detail", number=number)
-    # The version the page was rendered with: a stale page loses, clearly.
-    r.version = _int(p.get("version"), r.version)
     try:
-        step()
+        perform(action, request.user, r, request.POST)
     except DomainError as exc:
         if exc.code == "not_found":
             raise
@@ -133,13 +99,6 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     else:
         messages.success(request, "已办理")
     return redirect("request_detail", number=number)
-
-
-def _int(value: str | None, default: int = 0) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        return default
 
 
 @login_required
