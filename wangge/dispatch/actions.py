@@ -8,7 +8,9 @@ from typing import Any
 
 from wangge.core.errors import DomainError
 from wangge.dispatch import flow
+from wangge.dispatch.duplicates import request_merge
 from wangge.dispatch.models import Request
+from wangge.dispatch.selectors import request_get_for
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -52,6 +54,9 @@ ACTIONS: dict[str, Step] = {
     ),
     "long_term": lambda u, r, d: flow.request_long_term(actor=u, request=r, plan=d.get("plan", "")),
     "supervise": lambda u, r, d: flow.request_supervise(actor=u, request=r, note=d.get("note", "")),
+    "merge": lambda u, r, d: request_merge(
+        actor=u, request=r, into=request_get_for(u, str(d.get("into", "")))
+    ),
 }
 
 

@@ -121,9 +121,13 @@ def track(request: HttpRequest) -> HttpResponse:
         except (DomainError, ValueError) as exc:
             context["error"] = getattr(exc, "message", "请检查填写的内容")
         else:
+            # A merged copy is followed through the request it joined.
+            main = r.duplicate_of or r
             context.update(
                 r=r,
-                steps=portal.public_timeline(r),
+                main=main,
+                steps=portal.public_timeline(r)
+                + (portal.public_timeline(main) if main is not r else []),
                 can_rate=r.state in (State.FINISHED, State.CHECKED),
             )
     return render(request, "dispatch/portal_track.html", context)

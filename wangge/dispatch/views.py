@@ -18,6 +18,7 @@ from wangge.accounts.selectors import units_for
 from wangge.core.errors import DomainError
 from wangge.dispatch import flow
 from wangge.dispatch.actions import perform
+from wangge.dispatch.duplicates import duplicate_candidates
 from wangge.dispatch.models import State
 from wangge.dispatch.selectors import request_get_for, request_queue_for
 
@@ -75,6 +76,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "actions": actions,
             "targets": list(dict.fromkeys(targets)),
             "ratings": sorted(flow.RATINGS.items(), reverse=True),
+            "duplicates": duplicate_candidates(r) if actions["supervise"] else [],
             "now": timezone.now(),
         },
     )
