@@ -245,8 +245,7 @@ def request_callback(
     *, actor: Any, request: Request, solved: bool, rating: int, note: str = ""
 ) -> Request:
     """Call back (回访): the resident says whether it is solved and how
-    satisfied they are. Solved and at least 基本满意 closes it; otherwise it
-    is done again (重办) by the same unit, with a fresh limit."""
+    satisfied they are (see ``rated_outcome``)."""
     if rating not in RATINGS:
         raise DomainError("request.rating", "满意度应为 1(非常不满意)到 5(非常满意)")
     caller = _over_place(actor, request)
@@ -255,35 +254,37 @@ def request_callback(
     text = f"{'已解决' if solved else '未解决'},{RATINGS[rating]}" + (
         f":{note.strip()}" if note.strip() else ""
     )
+    return rated_outcome(
+        request, actor=actor, acting=caller, expected={State.CHECKED}, action="callback",
+        solved=solved, rating=rating, note=text,
+    )  # fmt: skip
+
+
+def rated_outcome(
+    request: Request,
+    *,
+    actor: Any,
+    acting: Unit | None,
+    expected: set[str],
+    action: str,
+    solved: bool,
+    rating: int,
+    note: str,
+) -> Request:
+    """What a rating does, whoever gives it (a call back, or the resident in
+    the portal): solved and at least 基本满意 closes the matter; otherwise it
+    is done again (重办) by the same unit, with a fresh limit."""
     now = timezone.now()
     if solved and rating >= 3:
         return _step(
-            request,
-            actor=actor,
-            acting=caller,
-            expected={State.CHECKED},
-            action="callback",
-            note=text,
-            to_state=State.CLOSED,
-            solved=True,
-            rating=rating,
-            closed_at=now,
-        )
+            request, actor=actor, acting=acting, expected=expected, action=action, note=note,
+            to_state=State.CLOSED, solved=True, rating=rating, closed_at=now,
+        )  # fmt: skip
     return _step(
-        request,
-        actor=actor,
-        acting=caller,
-        expected={State.CHECKED},
-        action="redo",
-        note=text,
-        to_state=State.SIGNED,
-        solved=solved,
-        rating=rating,
-        redo_count=F("redo_count") + 1,
-        finished_at=None,
-        checked_at=None,
-        finish_due=_due(request, "finish", now),
-    )
+        request, actor=actor, acting=acting, expected=expected, action="redo", note=note,
+        to_state=State.SIGNED, solved=solved, rating=rating, redo_count=F("redo_count") + 1,
+        finished_at=None, checked_at=None, finish_due=_due(request, "finish", now),
+    )  # fmt: skip
 
 
 def request_long_term(*, actor: Any, request: Request, plan: str) -> Request:

@@ -13,6 +13,8 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 
+from wangge.timelimits.models import Urgency
+
 
 class Channel(models.TextChoices):
     PORTAL = "portal", "居民端"
@@ -35,12 +37,6 @@ class State(models.TextChoices):
     LONG_TERM = "long_term", "挂账"
     MERGED = "merged", "已合并"
     REJECTED = "rejected", "不予受理"
-
-
-class Urgency(models.TextChoices):
-    URGENT = "urgent", "紧急"
-    NORMAL = "normal", "一般"
-    COMPLEX = "complex", "复杂"
 
 
 class Request(models.Model):

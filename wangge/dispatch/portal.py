@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F
-from django.utils import timezone
-
 from wangge.core.errors import DomainError
-from wangge.dispatch.flow import RATINGS, _due, _step
+from wangge.dispatch.flow import RATINGS, rated_outcome
 from wangge.dispatch.models import Request, State
 from wangge.registry import pii
 from wangge.registry.keys import keyring
@@ -82,32 +79,7 @@ def request_rate_by_resident(
     text = f"居民评价:{'已解决' if solved else '未解决'},{RATINGS[rating]}" + (
         f"。{note.strip()[:200]}" if note.strip() else ""
     )
-    now = timezone.now()
-    if solved and rating >= 3:
-        return _step(
-            r,
-            actor=None,
-            acting=None,
-            expected={r.state},
-            action="rate",
-            note=text,
-            to_state=State.CLOSED,
-            solved=True,
-            rating=rating,
-            closed_at=now,
-        )
-    return _step(
-        r,
-        actor=None,
-        acting=None,
-        expected={r.state},
-        action="redo",
-        note=text,
-        to_state=State.SIGNED,
-        solved=solved,
-        rating=rating,
-        redo_count=F("redo_count") + 1,
-        finished_at=None,
-        checked_at=None,
-        finish_due=_due(r, "finish", now),
-    )
+    return rated_outcome(
+        r, actor=None, acting=None, expected={r.state}, action="rate",
+        solved=solved, rating=rating, note=text,
+    )  # fmt: skip

@@ -14,7 +14,7 @@ from wangge.dispatch.models import RoutingRule
 from wangge.territory.models import Area
 
 
-def _ancestor_paths(path: str) -> list[str]:
+def ancestor_paths(path: str) -> list[str]:
     parts = path.strip("/").split("/")
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
@@ -34,7 +34,7 @@ def usual_handler(category: Category) -> str:
 
 
 def route(category: Category, grid: Area) -> Unit:
-    paths = _ancestor_paths(grid.path)
+    paths = ancestor_paths(grid.path)
     rules = list(
         RoutingRule.objects.filter(
             is_active=True,

@@ -20,6 +20,7 @@ from wangge.dispatch import flow
 from wangge.dispatch.actions import perform
 from wangge.dispatch.duplicates import duplicate_candidates
 from wangge.dispatch.models import State
+from wangge.dispatch.routing import ancestor_paths
 from wangge.dispatch.selectors import request_get_for, request_queue_for
 
 
@@ -57,7 +58,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     if actions["dispatch"]:
         county = r.area_path.split("/")[1]
         targets = list(
-            Unit.objects.filter(is_active=True, area__path__in=_ancestors(r.area_path))
+            Unit.objects.filter(is_active=True, area__path__in=ancestor_paths(r.area_path))
             .exclude(pk=r.unit_id)
             .order_by("kind", "code")
             .values_list("code", "name")
@@ -80,11 +81,6 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "now": timezone.now(),
         },
     )
-
-
-def _ancestors(path: str) -> list[str]:
-    parts = path.strip("/").split("/")
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 @login_required
