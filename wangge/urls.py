@@ -11,6 +11,7 @@ from wangge.core.views import healthz
 from wangge.dispatch import api as dispatch_api
 from wangge.dispatch import portal_views
 from wangge.dispatch import views as dispatch_views
+from wangge.notify import views as notify_views
 from wangge.registry import api as registry_api
 from wangge.registry import import_views
 from wangge.registry import views as registry_views
@@ -56,6 +57,8 @@ urlpatterns = [
     path("portal/", portal_views.report, name="portal_report"),
     path("portal/track/", portal_views.track, name="portal_track"),
     path("requests/", dispatch_views.queue, name="request_queue"),
+    path("inbox/", notify_views.inbox, name="inbox"),
+    path("inbox/read/", notify_views.inbox_read, name="inbox_read"),
     path("ledger/", dispatch_views.ledger, name="request_ledger"),
     path("figures/", dispatch_views.figures, name="request_figures"),
     path("ledger/export/", dispatch_views.ledger_export, name="request_ledger_export"),

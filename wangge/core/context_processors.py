@@ -16,7 +16,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_links": [], "nav_roles": []}
     reach = reach_for(user)
+    from wangge.notify.selectors import unread_count_for
+
+    unread = unread_count_for(user)
     links = [("首页", reverse("home")), ("我的工单", reverse("request_queue"))]
+    links.append((f"消息({unread})" if unread else "消息", reverse("inbox")))
     links.append(("需求台账", reverse("request_ledger")))
     links.append(("考核指标", reverse("request_figures")))
     links.append(("区域与网格", reverse("area_index")))

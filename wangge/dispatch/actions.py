@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from wangge.core.errors import DomainError
-from wangge.dispatch import flow
+from wangge.dispatch import flow, whistle
 from wangge.dispatch.duplicates import request_merge
 from wangge.dispatch.models import Request
 from wangge.dispatch.selectors import request_get_for
@@ -18,6 +18,15 @@ def _int(value: Any, default: int = 0) -> int:
         return int(value)
     except (TypeError, ValueError):
         return default
+
+
+def _list(data: Mapping[str, Any], key: str) -> list[str]:
+    """A form's repeated field, or a JSON list, or a comma-separated string."""
+    getlist = getattr(data, "getlist", None)
+    value = getlist(key) if getlist is not None else data.get(key, [])
+    if isinstance(value, str):
+        value = value.split(",")
+    return [str(v) for v in value]
 
 
 def _yes(value: Any) -> bool:
@@ -31,6 +40,22 @@ ACTIONS: dict[str, Step] = {
     "return": lambda u, r, d: flow.request_return(actor=u, request=r, reason=d.get("reason", "")),
     "dispatch": lambda u, r, d: flow.request_dispatch(
         actor=u, request=r, unit_code=d.get("unit", ""), note=d.get("note", "")
+    ),
+    "whistle": lambda u, r, d: whistle.request_whistle(
+        actor=u,
+        request=r,
+        lead=d.get("lead", ""),
+        helpers=_list(d, "helpers"),
+        note=d.get("note", ""),
+    ),
+    "report_in": lambda u, r, d: whistle.request_report_in(
+        actor=u, request=r, note=d.get("note", "")
+    ),
+    "assist_done": lambda u, r, d: whistle.request_assist_done(
+        actor=u, request=r, note=d.get("note", "")
+    ),
+    "transfer": lambda u, r, d: flow.request_transfer(
+        actor=u, request=r, unit_code=d.get("unit", ""), reason=d.get("reason", "")
     ),
     "self_handle": lambda u, r, d: flow.request_self_handle(
         actor=u, request=r, result=d.get("result", "")

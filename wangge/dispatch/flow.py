@@ -23,7 +23,8 @@ from django.utils import timezone
 from wangge.accounts.models import Unit, UnitKind
 from wangge.accounts.selectors import units_for
 from wangge.core.errors import DomainError
-from wangge.dispatch.models import Extension, Request, RequestEvent, State
+from wangge.dispatch import notices
+from wangge.dispatch.models import Assist, AssistRole, Extension, Request, RequestEvent, State
 from wangge.timelimits.services import limits_for, work_clock
 
 _CONFLICT = "该诉求刚被他人处理,状态已变化,请刷新后再试"
@@ -71,7 +72,8 @@ def _step(
             note=note,
             state_after=to_state,
         )
-    request.refresh_from_db()
+        request.refresh_from_db()
+        notices.after_step(request, action, note)
     return request
 
 
@@ -114,18 +116,23 @@ def request_dispatch(*, actor: Any, request: Request, unit_code: str, note: str 
 def request_sign(*, actor: Any, request: Request) -> Request:
     """The unit holding the matter takes it on (签收): it is now theirs."""
     unit = _require_holder(actor, request)
-    return _step(
-        request,
-        actor=actor,
-        acting=unit,
-        expected={State.SUBMITTED, State.DISPATCHED},
-        action="sign",
-        note=f"{unit.name}签收",
-        to_state=State.SIGNED,
-        responsible=None,
-        signed_at=timezone.now(),
-        finish_due=_due(request, "finish", request.created_at),
-    )
+    with transaction.atomic():
+        # For a whistled matter, the lead's signing is its report-in too.
+        Assist.objects.filter(
+            request=request, unit=unit, role=AssistRole.LEAD, signed_at__isnull=True
+        ).update(signed_at=timezone.now())
+        return _step(
+            request,
+            actor=actor,
+            acting=unit,
+            expected={State.SUBMITTED, State.DISPATCHED},
+            action="sign",
+            note=f"{unit.name}签收",
+            to_state=State.SIGNED,
+            responsible=None,
+            signed_at=timezone.now(),
+            finish_due=_due(request, "finish", request.created_at),
+        )
 
 
 def request_return(*, actor: Any, request: Request, reason: str) -> Request:
@@ -158,6 +165,44 @@ def request_return(*, actor: Any, request: Request, reason: str) -> Request:
         responsible=request.responsible or unit,
         sign_due=_due(request, "sign", timezone.now()),
     )
+
+
+def request_transfer(*, actor: Any, request: Request, unit_code: str, reason: str) -> Request:
+    """转办: after signing, the holder finds the matter belongs elsewhere and
+    passes it on with a reason. It stays responsible until the new unit
+    signs; the finish limit still counts from the matter's arrival."""
+    unit = _require_holder(actor, request)
+    reason = reason.strip()
+    if len(reason) < 4:
+        raise DomainError("request.reason", "请写明转办理由")
+    target = Unit.objects.filter(code=unit_code, is_active=True).first()
+    if target is None:
+        raise DomainError("request.unit", "承办单位不存在")
+    if target.pk == unit.pk:
+        raise DomainError("request.unit", "不能转给本单位")
+    with transaction.atomic():
+        # A whistled matter's lead hands the lead role on with it.
+        lead = Assist.objects.filter(request=request, unit=unit, role=AssistRole.LEAD)
+        if lead.exists():
+            lead.delete()
+            Assist.objects.update_or_create(
+                request=request,
+                unit=target,
+                defaults={"role": AssistRole.LEAD, "signed_at": None, "done_at": None},
+            )
+        return _step(
+            request,
+            actor=actor,
+            acting=unit,
+            expected={State.SIGNED},
+            action="transfer",
+            note=f"转办{target.name}:{reason}",
+            to_state=State.DISPATCHED,
+            unit=target,
+            responsible=unit,
+            sign_due=_due(request, "sign", timezone.now()),
+            signed_at=None,
+        )
 
 
 def request_self_handle(*, actor: Any, request: Request, result: str) -> Request:

@@ -235,3 +235,39 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} +{self.days}"
+
+
+class AssistRole(models.TextChoices):
+    LEAD = "lead", "牵头"
+    HELP = "help", "协办"
+
+
+class Assist(models.Model):
+    """A unit whistled (吹哨) to a matter by the town or the command centre:
+    the lead, who holds it and finishes it, or a helper, who reports in
+    (报到) within its own limit and records its part. Reporting in is the
+    helper's own row, not a step of the request, so helpers never collide
+    with the lead's work on the request."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="assists")
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField("角色", max_length=8, choices=AssistRole.choices)
+    sign_due = models.DateTimeField("报到时限", null=True, blank=True)
+    signed_at = models.DateTimeField("报到时间", null=True, blank=True)
+    urged_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField("协办完成", null=True, blank=True)
+    note = models.TextField("协办情况", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "吹哨报到"
+        verbose_name_plural = "吹哨报到"
+        ordering: ClassVar[list[str]] = ["role", "pk"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["request", "unit"], name="dispatch_assist_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.role} {self.unit_id}"

@@ -14,6 +14,7 @@ from wangge.dispatch import portal
 from wangge.dispatch.flow import RATINGS
 from wangge.dispatch.models import State
 from wangge.dispatch.services import request_intake
+from wangge.notify.selectors import resident_messages
 from wangge.territory.locate import point_locate
 from wangge.territory.models import Area
 
@@ -129,5 +130,6 @@ def track(request: HttpRequest) -> HttpResponse:
                 steps=portal.public_timeline(r)
                 + (portal.public_timeline(main) if main is not r else []),
                 can_rate=r.state in (State.FINISHED, State.CHECKED),
+                notes=list(resident_messages(r)),
             )
     return render(request, "dispatch/portal_track.html", context)

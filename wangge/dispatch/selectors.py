@@ -13,7 +13,7 @@ from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.accounts.selectors import units_for
 from wangge.core.errors import NotFound
-from wangge.dispatch.models import Request, State
+from wangge.dispatch.models import Assist, Request, State
 
 OPEN = (
     State.SUBMITTED,
@@ -27,7 +27,7 @@ OPEN = (
 
 def _visible_q(user: Any) -> Q:
     units = units_for(user)
-    q = Q(unit_id__in=units) | Q(responsible_id__in=units)
+    q = Q(unit_id__in=units) | Q(responsible_id__in=units) | Q(pk__in=_assisting(units))
     reach = reach_for(user)
     place = reach.filter("area_path", Capability.AREA_VIEW)
     codes = reach.category_codes()
@@ -37,6 +37,11 @@ def _visible_q(user: Any) -> Q:
             of_theirs |= Q(category__code__startswith=code)
         place &= of_theirs
     return q | place
+
+
+def _assisting(units: set[int]) -> Any:
+    """Requests the units were whistled to as helpers."""
+    return Assist.objects.filter(unit_id__in=units).values("request_id")
 
 
 def request_get_for(user: Any, number: str) -> Request:
@@ -51,9 +56,12 @@ def request_get_for(user: Any, number: str) -> Request:
 
 
 def request_queue_for(user: Any) -> QuerySet[Request]:
-    """Open matters the user's units hold: the nearest deadline first."""
+    """Open matters the user's units hold, or must still report in to or do
+    their part of as helpers: the nearest deadline first."""
+    units = units_for(user)
+    helping = Assist.objects.filter(unit_id__in=units, done_at__isnull=True).values("request_id")
     return (
-        Request.objects.filter(unit_id__in=units_for(user), state__in=OPEN)
+        Request.objects.filter(Q(unit_id__in=units) | Q(pk__in=helping), state__in=OPEN)
         .select_related("category", "grid", "unit")
         .annotate(due=Coalesce("sign_due", "finish_due"))
         .order_by("due", "created_at")

@@ -13,6 +13,7 @@ from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.categories.models import Category
 from wangge.core.errors import DomainError, NotFound
+from wangge.dispatch import notices
 from wangge.dispatch.models import Channel, Request, RequestCounter, RequestEvent, State, Urgency
 from wangge.dispatch.routing import route
 from wangge.registry import pii
@@ -152,6 +153,7 @@ def request_intake(
                 note=f"经{Channel(channel).label}提交,派往{unit.name}",
                 state_after=State.SUBMITTED,
             )
+            notices.submitted(request)
     except IntegrityError:
         # The same key, submitted twice at once: the other one won.
         if idempotency_key:

@@ -4,7 +4,8 @@ From stored timestamps only, so a restart, a stopped worker or two sweeps
 at once lose or double nothing: a matter not signed in time is urged and
 escalated one level up the ladder (grid → village → town → county command
 centre; a department → the command centre), which starts a new limit; a
-matter not finished in time is urged once per deadline. Each act is a step
+matter not finished in time is urged once per deadline; a whistled helper
+that has not reported in is urged once. Each act is a step
 on the request's timeline, taken only if nobody changed the request
 meanwhile (``flow._step``).
 """
@@ -14,12 +15,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from wangge.accounts.models import Unit, UnitKind
 from wangge.core.errors import DomainError
+from wangge.dispatch import notices
 from wangge.dispatch.flow import _due, _step
-from wangge.dispatch.models import Request, State
+from wangge.dispatch.models import Assist, AssistRole, Request, RequestEvent, State
 
 _UP: dict[str, str] = {
     UnitKind.GRID: UnitKind.VILLAGE_COMMITTEE,
@@ -34,6 +38,7 @@ class SweepReport:
     escalated: int = 0
     urged: int = 0
     skipped: int = 0  # changed by someone while the sweep looked
+    warned: int = 0
 
 
 def one_level_up(request: Request) -> Unit | None:
@@ -107,4 +112,59 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
             report.urged += 1
         except DomainError:
             report.skipped += 1
+    report.urged += _urge_helpers(now)
+    report.warned = _warn(now)
     return report
+
+
+def warn_window(step: str) -> dt.timedelta:
+    hours = {"sign": 2, "finish": 24, **getattr(settings, "WANGGE_WARN_BEFORE_HOURS", {})}
+    return dt.timedelta(hours=hours[step])
+
+
+def _warn(now: dt.datetime) -> int:
+    """Tell the holder before a deadline: within the warning window of the
+    step (``WANGGE_WARN_BEFORE_HOURS``, default 2 hours before signing, 24
+    before finishing), but never earlier than the last quarter of the time
+    since arrival — an emergency's short limit gets a short warning. Once
+    per deadline (the message's once-key)."""
+    warned = 0
+    for step, states in (("sign", [State.SUBMITTED, State.DISPATCHED]), ("finish", [State.SIGNED])):
+        field = f"{step}_due"
+        near = Request.objects.filter(
+            state__in=states, **{f"{field}__gt": now, f"{field}__lte": now + warn_window(step)}
+        ).select_related("unit", "category")
+        for r in near:
+            due = getattr(r, field)
+            if due - now > (due - r.created_at) / 4:
+                continue
+            with transaction.atomic():
+                warned += notices.warn(r, step, due)
+    return warned
+
+
+def _urge_helpers(now: dt.datetime) -> int:
+    """Whistled helpers that have not reported in by their limit are urged,
+    once: the conditional update makes a second sweep a no-op."""
+    urged = 0
+    late = Assist.objects.filter(
+        role=AssistRole.HELP,
+        signed_at__isnull=True,
+        urged_at__isnull=True,
+        sign_due__lt=now,
+        request__state__in=[State.DISPATCHED, State.SIGNED, State.EXTENSION_PENDING],
+    ).select_related("unit", "request")
+    for a in late:
+        with transaction.atomic():
+            if not Assist.objects.filter(pk=a.pk, urged_at__isnull=True).update(urged_at=now):
+                continue
+            RequestEvent.objects.create(
+                request=a.request,
+                unit=a.unit,
+                action="urge",
+                note=f"{a.unit.name}报到超时,系统催办",
+                state_after=a.request.state,
+            )
+            notices.helper_urged(a.request, a.unit)
+            urged += 1
+    return urged

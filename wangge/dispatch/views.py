@@ -19,9 +19,10 @@ from wangge.core.errors import DomainError
 from wangge.dispatch import flow
 from wangge.dispatch.actions import perform
 from wangge.dispatch.duplicates import duplicate_candidates
-from wangge.dispatch.models import State
+from wangge.dispatch.models import Assist, AssistRole, State
 from wangge.dispatch.routing import ancestor_paths
 from wangge.dispatch.selectors import request_get_for, request_queue_for
+from wangge.dispatch.whistle import whistle_targets
 
 
 @login_required
@@ -30,9 +31,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "dispatch/queue.html", {"rows": rows, "now": timezone.now()})
 
 
-def _actions(user: Any, r: Any) -> dict[str, bool]:
-    mine = r.unit_id in units_for(user)
+def _actions(user: Any, r: Any, assists: list[Assist]) -> dict[str, bool]:
+    units = units_for(user)
+    mine = r.unit_id in units
     over = flow._over_place(user, r) is not None
+    helping = [a for a in assists if a.role == AssistRole.HELP and a.unit_id in units]
+    in_work = r.state in (State.DISPATCHED, State.SIGNED, State.EXTENSION_PENDING, State.FINISHED)
     grid_unit = Unit.objects.filter(kind=UnitKind.GRID, area=r.grid).values_list("pk", flat=True)
     on_grid = bool(set(grid_unit) & units_for(user))
     before_sign = r.state in (State.SUBMITTED, State.DISPATCHED)
@@ -41,6 +45,10 @@ def _actions(user: Any, r: Any) -> dict[str, bool]:
         "return": mine and before_sign and r.unit.kind != UnitKind.TOWN_OFFICE,
         "self_handle": mine and before_sign and r.unit.kind == UnitKind.GRID,
         "dispatch": (mine or over) and before_sign,
+        "whistle": over and (before_sign or r.state == State.SIGNED),
+        "transfer": mine and r.state == State.SIGNED,
+        "report_in": in_work and any(a.signed_at is None for a in helping),
+        "assist_done": in_work and any(a.signed_at and not a.done_at for a in helping),
         "finish": mine and r.state == State.SIGNED,
         "extension_ask": mine and r.state == State.SIGNED,
         "extension_decide": over and r.state == State.EXTENSION_PENDING,
@@ -53,9 +61,10 @@ def _actions(user: Any, r: Any) -> dict[str, bool]:
 @login_required
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     r = request_get_for(request.user, number)
-    actions = _actions(request.user, r)
+    assists = sorted(r.assists.select_related("unit"), key=lambda a: a.role != AssistRole.LEAD)
+    actions = _actions(request.user, r, assists)
     targets = []
-    if actions["dispatch"]:
+    if actions["dispatch"] or actions["transfer"]:
         county = r.area_path.split("/")[1]
         targets = list(
             Unit.objects.filter(is_active=True, area__path__in=ancestor_paths(r.area_path))
@@ -76,6 +85,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "events": r.events.select_related("actor", "unit"),
             "actions": actions,
             "targets": list(dict.fromkeys(targets)),
+            "assists": assists,
+            "whistle_targets": whistle_targets(r) if actions["whistle"] else [],
             "ratings": sorted(flow.RATINGS.items(), reverse=True),
             "duplicates": duplicate_candidates(r) if actions["supervise"] else [],
             "now": timezone.now(),

@@ -1,0 +1,143 @@
+"""Who is told what when a request moves: the one place that turns steps
+into messages (``wangge.notify``). Called inside the step's transaction, so
+a step and its messages commit together or not at all.
+
+Residents hear of what they can act on or wait for: taken in, handled
+(rate it), closed, redone, merged, put on the long-term list. Requesters of
+merged copies hear of the main request's outcome too. Units hear of work
+arriving, urging, supervision, failed checks, redo, extension decisions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from wangge.accounts.models import Unit, UnitKind
+from wangge.dispatch.models import Request, State
+from wangge.notify.services import message_to_resident, message_to_unit
+
+
+def when(at: dt.datetime | None) -> str:
+    return timezone.localtime(at).strftime("%m月%d日 %H:%M") if at else "—"
+
+
+def _residents(request: Request, body: str, kind: str) -> None:
+    message_to_resident(
+        phone_enc=request.contact_phone_enc,
+        phone_index=request.contact_phone_index,
+        body=body,
+        kind=kind,
+        request=request,
+    )
+
+
+def _outcome(request: Request, outcome: str, kind: str) -> None:
+    """An outcome goes to the requester and to the requesters of the
+    copies merged into this request."""
+    _residents(request, f"您的诉求 {request.number} {outcome}", kind)
+    for copy in Request.objects.filter(duplicate_of=request, state=State.MERGED).exclude(
+        contact_phone_index=""
+    ):
+        _residents(copy, f"您的诉求 {copy.number}(与 {request.number} 合并办理){outcome}", kind)
+
+
+def _unit(unit: Unit | None, request: Request, body: str, kind: str) -> None:
+    if unit is not None:
+        message_to_unit(unit, body, kind=kind, request=request)
+
+
+def _over(request: Request, kind: str) -> Unit | None:
+    """The town office over the place (who approves and calls back)."""
+    offices = Unit.objects.filter(kind=kind, is_active=True).select_related("area")
+    over = [u for u in offices if request.area_path.startswith(u.area.path)]
+    return max(over, key=lambda u: len(u.area.path), default=None)
+
+
+def submitted(request: Request) -> None:
+    _residents(
+        request,
+        f"您的诉求已受理,编号 {request.number}。凭编号和手机号可在居民端查询办理进度。",
+        "submitted",
+    )
+    _arrived(request, "新诉求")
+
+
+def _arrived(request: Request, what: str) -> None:
+    _unit(
+        request.unit,
+        request,
+        f"{what} {request.number}({request.category.name}):{request.description[:40]}。"
+        f"请于 {when(request.sign_due)} 前签收。",
+        "arrived",
+    )
+
+
+def after_step(request: Request, action: str, note: str) -> None:
+    """Messages for one step just taken (``request`` as it is now)."""
+    n = request.number
+    if action in ("dispatch", "return", "escalate", "transfer"):
+        _arrived(request, {"escalate": "上报诉求", "return": "退回诉求"}.get(action, "派来诉求"))
+    elif action == "urge":
+        _unit(request.unit, request, f"诉求 {n} {note}。请尽快办理。", "urge")
+    elif action == "supervise":
+        _unit(request.unit, request, f"诉求 {n} 被督办:{note}", "supervise")
+    elif action in ("finish", "self_handle"):
+        _outcome(request, f"已办理:{request.result[:80]}。请在居民端评价是否满意。", "finished")
+        if action == "finish":
+            grid = Unit.objects.filter(kind=UnitKind.GRID, area=request.grid, is_active=True)
+            _unit(grid.first(), request, f"诉求 {n} 已办结,请到现场核查。", "check")
+    elif action == "check_failed":
+        _unit(request.unit, request, f"诉求 {n} 现场核查未通过:{note}。请继续办理。", "check")
+    elif action == "extension_ask":
+        town = _over(request, UnitKind.TOWN_OFFICE)
+        _unit(town, request, f"诉求 {n} {request.unit.name}{note},请审批。", "extension")
+    elif action in ("extension_approve", "extension_refuse"):
+        _unit(request.unit, request, f"诉求 {n}:{note}。办结时限 {when(request.finish_due)}。",
+              "extension")  # fmt: skip
+    elif action in ("callback", "rate") and request.state == State.CLOSED:
+        _outcome(request, "已办结,感谢您的评价。", "closed")
+    elif action == "redo":
+        _unit(request.unit, request,
+              f"诉求 {n} 群众评价不满意({note}),请重新办理,办结时限 {when(request.finish_due)}。",
+              "redo")  # fmt: skip
+        _residents(request, f"您的诉求 {n} 将重新办理,我们会尽快给您答复。", "redo")
+    elif action == "merge" and request.duplicate_of is not None:
+        main = request.duplicate_of
+        _residents(
+            request,
+            f"您的诉求 {n} 与 {main.number} 为同一事项,已合并办理,办理结果将一并告知您。",
+            "merged",
+        )
+    elif action == "long_term":
+        _residents(request, f"您的诉求 {n} 已纳入长期跟踪办理:{request.plan[:80]}", "long_term")
+
+
+def whistled(request: Request, helpers: list[Unit]) -> None:
+    _arrived(request, "镇街吹哨,由你单位牵头办理诉求")
+    for unit in helpers:
+        _unit(
+            unit,
+            request,
+            f"镇街吹哨:你单位协办诉求 {request.number}({request.category.name}),"
+            f"请于 {when(request.sign_due)} 前报到。",
+            "whistle",
+        )
+
+
+def helper_urged(request: Request, unit: Unit) -> None:
+    _unit(unit, request, f"诉求 {request.number} 协办报到已超时,请尽快报到。", "urge")
+
+
+def warn(request: Request, step: str, due: dt.datetime) -> bool:
+    """A deadline is near: tell the holder, once per deadline."""
+    what = "签收" if step == "sign" else "办结"
+    made = message_to_unit(
+        request.unit,
+        f"诉求 {request.number} 将于 {when(due)} 到{what}时限,请抓紧办理。",
+        kind="warn",
+        request=request,
+        once_key=f"warn:{request.pk}:{step}:{due.isoformat()}",
+    )
+    return made is not None

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from wangge.accounts.selectors import units_for
+from wangge.notify.models import Audience, Message
+
+
+def inbox_for(user: Any) -> QuerySet[Message]:
+    """Messages to the units the user acts for, newest first."""
+    return Message.objects.filter(
+        audience=Audience.STAFF, unit_id__in=units_for(user)
+    ).select_related("unit", "request")
+
+
+def unread_count_for(user: Any) -> int:
+    return inbox_for(user).filter(read_at__isnull=True).count()
+
+
+def resident_messages(request: Any) -> QuerySet[Message]:
+    """What the requester of a request was told, oldest first."""
+    return Message.objects.filter(audience=Audience.RESIDENT, request=request).order_by(
+        "created_at", "pk"
+    )

@@ -1,0 +1,92 @@
+"""Making messages and delivering them.
+
+``message_to_unit`` / ``message_to_resident`` store the message (inside the
+caller's transaction, so a step and its notices commit together) and, when
+the audience's sender delivers anywhere, queue its delivery for after the
+commit. ``once_key`` makes a message idempotent: the second attempt finds
+the first and adds nothing.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from wangge.accounts.models import Unit
+from wangge.notify.models import Audience, Message, Status
+from wangge.notify.senders import SendError, sender_for
+from wangge.registry import pii
+from wangge.registry.keys import keyring
+
+
+def _store(once_key: str | None, **fields: object) -> Message | None:
+    audience = str(fields["audience"])
+    sender = sender_for(audience)
+    fields["sender"] = sender.name
+    fields["status"] = Status.QUEUED if sender.delivers else Status.STORED
+    if once_key:
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(once_key=once_key, **fields)
+        except IntegrityError:
+            return None  # already made once
+    else:
+        message = Message.objects.create(**fields)
+    if sender.delivers:
+        from wangge.notify.tasks import deliver
+
+        transaction.on_commit(lambda: deliver(message.pk))
+    return message
+
+
+def message_to_unit(
+    unit: Unit, body: str, *, kind: str, request: object = None, once_key: str | None = None
+) -> Message | None:
+    return _store(
+        once_key, audience=Audience.STAFF, unit=unit, request=request, kind=kind, body=body
+    )
+
+
+def message_to_resident(
+    *, phone_enc: str, phone_index: str, body: str, kind: str, request: object = None,
+    once_key: str | None = None,
+) -> Message | None:  # fmt: skip
+    """To the phone a resident gave (as stored on their request); without
+    one (anonymous), there is nobody to tell."""
+    if not phone_index:
+        return None
+    return _store(
+        once_key, audience=Audience.RESIDENT, phone_enc=phone_enc, phone_index=phone_index,
+        request=request, kind=kind, body=body,
+    )  # fmt: skip
+
+
+def message_deliver(message_id: int) -> bool:
+    """Hand one queued (or failed) message to its sender; record the outcome.
+    Raises ``SendError`` after recording a failure, so the worker retries."""
+    message = Message.objects.filter(
+        pk=message_id, status__in=[Status.QUEUED, Status.FAILED]
+    ).first()
+    if message is None:
+        return False  # sent meanwhile, or stored-only
+    sender = sender_for(message.audience)
+    phone = pii.decrypt(keyring(), message.phone_enc) if message.phone_enc else ""
+    Message.objects.filter(pk=message.pk).update(attempts=F("attempts") + 1)
+    try:
+        sender.send(message, phone)
+    except SendError as exc:
+        Message.objects.filter(pk=message.pk).update(status=Status.FAILED, error=str(exc)[:200])
+        raise
+    Message.objects.filter(pk=message.pk).update(
+        status=Status.SENT, sent_at=timezone.now(), error=""
+    )
+    return True
+
+
+def inbox_mark_read(units: set[int], ids: list[int] | None = None) -> int:
+    """Mark a unit's messages read (all of them, or those listed)."""
+    unread = Message.objects.filter(unit_id__in=units, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
