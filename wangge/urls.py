@@ -56,6 +56,7 @@ urlpatterns = [
     ),
     path("portal/", portal_views.report, name="portal_report"),
     path("portal/track/", portal_views.track, name="portal_track"),
+    path("portal/photo/<str:token>/", portal_views.photo, name="portal_photo"),
     path("requests/", dispatch_views.queue, name="request_queue"),
     path("inbox/", notify_views.inbox, name="inbox"),
     path("inbox/read/", notify_views.inbox_read, name="inbox_read"),
@@ -63,6 +64,11 @@ urlpatterns = [
     path("figures/", dispatch_views.figures, name="request_figures"),
     path("ledger/export/", dispatch_views.ledger_export, name="request_ledger_export"),
     path("requests/<str:number>/", dispatch_views.detail, name="request_detail"),
+    path(
+        "requests/<str:number>/photos/<int:photo_id>/",
+        dispatch_views.photo,
+        name="request_photo",
+    ),
     path("requests/<str:number>/<str:action>/", dispatch_views.act, name="request_act"),
     path(
         "households/<str:number>/reveal/",

@@ -23,9 +23,21 @@ def _open(page: Page, live_url: str, user: str, number: str) -> None:
     page.goto(f"{live_url}/requests/{number}/")
 
 
-def test_town_whistles_two_departments(page: Page, live_url: str, artifacts: Path) -> None:
+def _photo(path: Path, colour: tuple[int, int, int]) -> str:
+    """A camera-sized photo (4000 × 3000) for the phone to shrink."""
+    from PIL import Image
+
+    Image.new("RGB", (4000, 3000), colour).save(path, "JPEG", quality=95)
+    return str(path)
+
+
+def test_town_whistles_two_departments(
+    page: Page, live_url: str, artifacts: Path, tmp_path: Path
+) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_url}/portal/")
+    page.set_input_files("#photos", _photo(tmp_path / "wall.jpg", (150, 120, 100)))
+    expect(page.locator("#photos-note")).to_contain_text("1 张照片")  # shrunk on the phone
     page.select_option("#category", "0107")  # 村镇建设 → the town office
     page.fill("#description", "保定村三组河堤旁的危房墙体开裂,雨天随时可能倒塌,请尽快处理")
     page.select_option("#village", "611022109223")
@@ -63,6 +75,7 @@ def test_town_whistles_two_departments(page: Page, live_url: str, artifacts: Pat
     page.click("#do-sign")
     expect(page.locator("h1")).to_contain_text("办理中")
     page.fill("#fin-result", "经鉴定为C级危房,已组织加固墙体,住户临时安置到村委会周转房")
+    page.set_input_files("#fin-photos", _photo(tmp_path / "fixed.jpg", (90, 140, 90)))
     page.click("#do-finish")
     expect(page.locator("h1")).to_contain_text("待核查")
     page.screenshot(path=str(artifacts / "whistle-finished.png"), full_page=True)
@@ -99,6 +112,14 @@ def test_town_whistles_two_departments(page: Page, live_url: str, artifacts: Pat
     page.click("#track button")
     expect(page.locator("#status")).to_contain_text("已办结")
     expect(page.locator("#status")).to_contain_text("多部门联合办理")
+    # Their own photo and the result's photo, each loaded.
+    photos = page.locator("#photos img")
+    expect(photos).to_have_count(2)
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('#photos img')).every(i => i.naturalWidth > 0)"
+    )
+    expect(page.locator("#notes")).to_contain_text("已办结,感谢您的评价")
+    page.screenshot(path=str(artifacts / "whistle-resident.png"), full_page=True)
 
 
 def _grid_worker_of(page: Page, live_url: str, number: str) -> str:

@@ -1,5 +1,6 @@
 """The request flow in the REST API: list (the ledger's filters), intake
-(``Idempotency-Key`` header: a retry returns the first request, 200), one
+(``Idempotency-Key`` header: a retry returns the first request, 200), photos
+as multipart ``photos`` on intake and on any step, one
 request with its timeline, and every step as POST .../<action>/ with the
 ``version`` the client saw (409 when someone acted first)."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request as ApiRequest
@@ -16,6 +18,7 @@ from rest_framework.views import APIView
 from wangge.dispatch.actions import ACTIONS, perform
 from wangge.dispatch.ledger import LedgerFilter, ledger_for
 from wangge.dispatch.models import Request, RequestEvent
+from wangge.dispatch.photos import attach, prepare
 from wangge.dispatch.selectors import request_get_for
 from wangge.dispatch.services import request_intake
 
@@ -80,6 +83,7 @@ class RequestListApi(generics.ListCreateAPIView):
         v = data.validated_data
         key = request.headers.get("Idempotency-Key", "")[:64]
         replay = bool(key) and Request.objects.filter(idempotency_key=key).exists()
+        photos = prepare(request.FILES.getlist("photos"))
         made = request_intake(
             actor=request.user,
             channel=v["channel"],
@@ -95,6 +99,8 @@ class RequestListApi(generics.ListCreateAPIView):
             anonymous=v["anonymous"],
             idempotency_key=key,
         )
+        if photos and not made.photos.exists():
+            attach(made, photos, event=made.events.first(), user=request.user)
         return Response(
             RequestDetailSerializer(made).data,
             status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED,
@@ -130,5 +136,9 @@ class RequestActionApi(APIView):
     )
     def post(self, request: ApiRequest, number: str, action: str) -> Response:
         r = request_get_for(request.user, number)
-        done = perform(action, request.user, r, request.data)
+        photos = prepare(request.FILES.getlist("photos"))
+        with transaction.atomic():
+            done = perform(action, request.user, r, request.data)
+            if photos:
+                attach(done, photos, event=done.events.order_by("-pk").first(), user=request.user)
         return Response(RequestDetailSerializer(done).data)

@@ -271,3 +271,31 @@ class Assist(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.role} {self.unit_id}"
+
+
+class RequestPhoto(models.Model):
+    """A photo on a request: taken at intake, or on a step (finish, on-the-
+    spot handling, site check, a helper's part). Stored re-encoded, without
+    EXIF (no GPS or phone model leaks), never served publicly: staff get it
+    through their reach, the requester inside their tracked request."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="photos")
+    event = models.ForeignKey(
+        RequestEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="photos"
+    )
+    file = models.FileField(upload_to="requests/%Y/%m/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "照片"
+        verbose_name_plural = "照片"
+        ordering: ClassVar[list[str]] = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} photo {self.pk}"

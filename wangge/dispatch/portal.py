@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core import signing
+from django.db.models import Q
+
 from wangge.core.errors import DomainError
 from wangge.dispatch.flow import RATINGS, rated_outcome
-from wangge.dispatch.models import Request, State
+from wangge.dispatch.models import Request, RequestPhoto, State
 from wangge.registry import pii
 from wangge.registry.keys import keyring
 from wangge.registry.phone import PhoneError, parse_phone
@@ -86,3 +89,32 @@ def request_rate_by_resident(
         r, actor=None, acting=None, expected={r.state}, action="rate",
         solved=solved, rating=rating, note=text,
     )  # fmt: skip
+
+
+# A photo link lasts as long as a resident plausibly keeps the page open.
+PHOTO_LINK_SECONDS = 3600
+_PHOTO_SALT = "wangge.portal.photo"
+
+
+def photos_for_resident(request: Request) -> list[RequestPhoto]:
+    """What the requester may see: their own photos and the unit's photos of
+    the result (of the request they follow, merged or not)."""
+    main = request.duplicate_of or request
+    return list(
+        RequestPhoto.objects.filter(request__in={request.pk, main.pk}).filter(
+            Q(event__action="submit", request=request)
+            | Q(event__action__in=["finish", "self_handle"], request=main)
+        )
+    )
+
+
+def photo_token(photo: RequestPhoto) -> str:
+    return signing.TimestampSigner(salt=_PHOTO_SALT).sign(str(photo.pk))
+
+
+def photo_from_token(token: str) -> int | None:
+    try:
+        value = signing.TimestampSigner(salt=_PHOTO_SALT).unsign(token, max_age=PHOTO_LINK_SECONDS)
+    except signing.BadSignature:
+        return None
+    return int(value)

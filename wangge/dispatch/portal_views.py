@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -12,7 +12,8 @@ from wangge.categories.models import Category
 from wangge.core.errors import DomainError
 from wangge.dispatch import portal
 from wangge.dispatch.flow import RATINGS
-from wangge.dispatch.models import State
+from wangge.dispatch.models import RequestPhoto, State
+from wangge.dispatch.photos import attach, prepare
 from wangge.dispatch.services import request_intake
 from wangge.notify.selectors import resident_messages
 from wangge.territory.locate import point_locate
@@ -51,6 +52,7 @@ def report(request: HttpRequest) -> HttpResponse:
             grid_code = ""
             if lon is None or lat is None:
                 grid_code = _grid_of_village(p.get("village", ""))
+            photos = prepare(request.FILES.getlist("photos"))
             made = request_intake(
                 actor=None,
                 channel="portal",
@@ -64,6 +66,10 @@ def report(request: HttpRequest) -> HttpResponse:
                 anonymous=p.get("anonymous") == "1",
                 idempotency_key=p.get("key", "")[:64],
             )
+            # A retried submission (same key) finds its request with the
+            # photos already on it.
+            if photos and not made.photos.exists():
+                attach(made, photos, event=made.events.first())
         except DomainError as exc:
             error = exc.message
         else:
@@ -131,5 +137,16 @@ def track(request: HttpRequest) -> HttpResponse:
                 + (portal.public_timeline(main) if main is not r else []),
                 can_rate=r.state in (State.FINISHED, State.CHECKED),
                 notes=list(resident_messages(r)),
+                photos=[(p, portal.photo_token(p)) for p in portal.photos_for_resident(r)],
             )
     return render(request, "dispatch/portal_track.html", context)
+
+
+def photo(request: HttpRequest, token: str) -> FileResponse:
+    """A photo of a tracked request, by the short-lived token the track page
+    made after checking number + phone."""
+    pk = portal.photo_from_token(token)
+    photo = RequestPhoto.objects.filter(pk=pk).first() if pk is not None else None
+    if photo is None:
+        raise Http404
+    return FileResponse(photo.file.open("rb"), content_type="image/jpeg")

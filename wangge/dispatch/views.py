@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from wangge.dispatch import flow
 from wangge.dispatch.actions import perform
 from wangge.dispatch.duplicates import duplicate_candidates
 from wangge.dispatch.models import Assist, AssistRole, State
+from wangge.dispatch.photos import attach, prepare
 from wangge.dispatch.routing import ancestor_paths
 from wangge.dispatch.selectors import request_get_for, request_queue_for
 from wangge.dispatch.whistle import whistle_targets
@@ -82,7 +84,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         "dispatch/request.html",
         {
             "r": r,
-            "events": r.events.select_related("actor", "unit"),
+            "events": r.events.select_related("actor", "unit").prefetch_related("photos"),
             "actions": actions,
             "targets": list(dict.fromkeys(targets)),
             "assists": assists,
@@ -100,7 +102,11 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """One form per action; the services decide who may do what."""
     r = request_get_for(request.user, number)
     try:
-        perform(action, request.user, r, request.POST)
+        photos = prepare(request.FILES.getlist("photos"))
+        with transaction.atomic():
+            done = perform(action, request.user, r, request.POST)
+            if photos:
+                attach(done, photos, event=done.events.order_by("-pk").first(), user=request.user)
     except DomainError as exc:
         if exc.code == "not_found":
             raise
@@ -108,6 +114,18 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     else:
         messages.success(request, "已办理")
     return redirect("request_detail", number=number)
+
+
+@login_required
+def photo(request: HttpRequest, number: str, photo_id: int) -> HttpResponseBase:
+    """A request's photo, for whoever may see the request."""
+    from django.http import FileResponse, Http404
+
+    r = request_get_for(request.user, number)
+    found = r.photos.filter(pk=photo_id).first()
+    if found is None:
+        raise Http404
+    return FileResponse(found.file.open("rb"), content_type="image/jpeg")
 
 
 @login_required
