@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "wangge.registry",
     "wangge.timelimits",
     "wangge.dispatch",
+    "wangge.open311",
     "wangge.demo",
 ]
 
