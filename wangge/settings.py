@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "wangge.timelimits",
     "wangge.dispatch",
     "wangge.notify",
+    "wangge.open311",
     "wangge.demo",
 ]
 

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -88,6 +88,7 @@ urlpatterns = [
     path("imports/<int:job_id>/errors.xlsx", import_views.import_errors, name="import_errors"),
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("admin/", admin.site.urls),
+    path("open311/v2/", include("wangge.open311.urls")),
     # API
     path("api/auth/token/", accounts_api.TokenApi.as_view(), name="api_token"),
     path("api/me/", accounts_api.MeApi.as_view(), name="api_me"),

@@ -26,6 +26,7 @@ from wangge.categories.models import Category
 from wangge.categories.services import categories_install
 from wangge.demo.people import demo_name
 from wangge.demo.population import seed_lead_households, seed_population
+from wangge.open311.demo import seed_open311
 from wangge.registry.colour_defaults import DEFAULT_RULES, DEFAULT_VISIT_INTERVALS
 from wangge.registry.models import ColourRule, Household, Person, VisitInterval
 from wangge.territory.models import Area
@@ -373,4 +374,5 @@ STEPS: list[Callable[[SeedContext], None]] = [
     seed_users,
     seed_colour_rules,
     seed_people,
+    seed_open311,
 ]
