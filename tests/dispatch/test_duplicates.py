@@ -84,3 +84,17 @@ def test_page_offers_the_merge(db: None, user_named) -> None:  # type: ignore[no
     )
     assert "已办理" in resp.content.decode()
     assert Request.objects.get(pk=copy.pk).duplicate_of_id == main.pk
+
+
+def test_candidates_near_across_a_village_border(db: None) -> None:
+    """Pins 150 m apart in two villages are candidates; 2 km apart are not."""
+    here = _make("村界处的桥头垃圾堆了好几天没人清运", grid="611022109223002")
+    near = _make("桥头垃圾堆了好几天没人清运,臭得很", grid="611022001212001")
+    far = _make("桥头的垃圾堆了好几天没人清运了", grid="611022001212001")
+    Request.objects.filter(pk=here.pk).update(lon=110.40000, lat=33.70000)
+    Request.objects.filter(pk=near.pk).update(lon=110.40100, lat=33.70100)  # ~145 m
+    Request.objects.filter(pk=far.pk).update(lon=110.42000, lat=33.70000)  # ~1.85 km
+    here.refresh_from_db()
+    found = [r for r, _score in duplicate_candidates(here)]
+    assert near in found
+    assert far not in found

@@ -90,6 +90,9 @@ def test_figures_from_real_requests(db: None, user_named) -> None:  # type: igno
     assert total.satisfaction == 0.5
     assert total.self_handled == 0.5
     assert figures["商镇"].count == 2
+    by_village = figures_for(town, since=today, until=today, by="village")
+    assert by_village["商镇·保定村"].count == 2
+    assert figures_for(town, since=today, until=today, by="county")["丹凤县"].count == 2
     assert set(figures_for(town, since=today, until=today, by="unit")) >= {"合计"}
     assert list(figures_for(town, since=today, until=today, by="month")) == [
         "合计",

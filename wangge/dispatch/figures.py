@@ -105,6 +105,15 @@ class _Flags:
     finished_by: str = ""
 
 
+GROUPINGS = {"county": "按县区", "town": "按镇街", "village": "按村社区", "unit": "按承办单位",
+             "month": "按月份"}  # fmt: skip
+
+
+def _head(path: str, depth: int) -> str:
+    """The first ``depth`` codes of a path: the ancestor at that level."""
+    return "/".join(path.split("/")[:depth]) + "/"
+
+
 def month_of(when: dt.datetime) -> str:
     return f"{when:%Y-%m}"
 
@@ -113,8 +122,8 @@ def figures_for(
     user: object, *, since: dt.date, until: dt.date, by: str = "town"
 ) -> dict[str, Figures]:
     """Figures of the requests the user may see, submitted between the two
-    dates, grouped ``by`` town (the place's town), unit (the holder) or
-    month; the whole under the key "合计"."""
+    dates, grouped ``by`` the place's county, town or village, the unit
+    holding it, or the month; the whole under the key "合计"."""
     from django.conf import settings
     from django.utils import timezone
 
@@ -122,7 +131,7 @@ def figures_for(
     from wangge.dispatch.selectors import _visible_q
     from wangge.territory.models import Area
 
-    if by not in ("town", "unit", "month"):
+    if by not in GROUPINGS:
         raise ValueError(by)
     now = timezone.now()
     requests: list[dict[str, Any]] = [
@@ -149,9 +158,16 @@ def figures_for(
         else:
             f.self_handled = f.self_handled or action == "self_handle"
             f.finished_by = kind or ""
-    towns = {}
-    if by == "town":
-        towns = dict(Area.objects.filter(level="town").values_list("path", "name"))
+    # An area grouping names the place at that depth of its path; a
+    # village's name is given with its town's, as names repeat across towns.
+    depth = {"county": 2, "town": 3, "village": 4}.get(by, 0)
+    names: dict[str, str] = {}
+    if depth:
+        levels = ["county", "town", "village"][: depth - 1]
+        named = dict(Area.objects.filter(level__in=levels).values_list("path", "name"))
+        names = {p: named[p] for p in named if p.count("/") == depth}
+        if by == "village":
+            names = {p: f"{named.get(_head(p, 3), '')}·{n}" for p, n in names.items()}
     groups: dict[str, list[Facts]] = {"合计": []}
     for r in requests:
         f = flags[r["pk"]]
@@ -174,9 +190,8 @@ def figures_for(
             redone=r["redo_count"] > 0,
             self_handled=f.self_handled,
         )
-        if by == "town":
-            parts = r["area_path"].split("/")
-            key = towns.get("/".join(parts[:3]) + "/", "其他")
+        if depth:
+            key = names.get(_head(r["area_path"], depth), "其他")
         elif by == "unit":
             key = r["unit__name"]
         else:

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,25 +61,38 @@ def _actions(user: Any, r: Any, assists: list[Assist]) -> dict[str, bool]:
     }
 
 
+# The ladder's order, for the dispatch list: grid first, county last.
+_KIND_ORDER = [
+    UnitKind.GRID,
+    UnitKind.VILLAGE_COMMITTEE,
+    UnitKind.TOWN_OFFICE,
+    UnitKind.DEPARTMENT,
+    UnitKind.COMMAND_CENTRE,
+]
+
+
+def _targets(r: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Where a matter may be sent, grouped by kind along the ladder: the
+    units over its place (its grid, village, town, command centres) and its
+    county's departments."""
+    county = r.area_path.split("/")[1]
+    rows = Unit.objects.filter(
+        Q(area__path__in=ancestor_paths(r.area_path))
+        | Q(kind=UnitKind.DEPARTMENT, area__code=county),
+        is_active=True,
+    ).exclude(pk=r.unit_id)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, name, kind in rows.order_by("code").values_list("code", "name", "kind"):
+        groups.setdefault(kind, []).append((code, name))
+    return [(UnitKind(k).label, groups[k]) for k in _KIND_ORDER if k in groups]
+
+
 @login_required
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     r = request_get_for(request.user, number)
     assists = sorted(r.assists.select_related("unit"), key=lambda a: a.role != AssistRole.LEAD)
     actions = _actions(request.user, r, assists)
-    targets = []
-    if actions["dispatch"] or actions["transfer"]:
-        county = r.area_path.split("/")[1]
-        targets = list(
-            Unit.objects.filter(is_active=True, area__path__in=ancestor_paths(r.area_path))
-            .exclude(pk=r.unit_id)
-            .order_by("kind", "code")
-            .values_list("code", "name")
-        ) + list(
-            Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_active=True, area__code=county)
-            .exclude(pk=r.unit_id)
-            .order_by("code")
-            .values_list("code", "name")
-        )
+    targets = _targets(r) if actions["dispatch"] or actions["transfer"] else []
     return render(
         request,
         "dispatch/request.html",
@@ -86,7 +100,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "r": r,
             "events": r.events.select_related("actor", "unit").prefetch_related("photos"),
             "actions": actions,
-            "targets": list(dict.fromkeys(targets)),
+            "targets": targets,
             "assists": assists,
             "whistle_targets": whistle_targets(r) if actions["whistle"] else [],
             "ratings": sorted(flow.RATINGS.items(), reverse=True),
@@ -176,7 +190,7 @@ def ledger_export(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def figures(request: HttpRequest) -> HttpResponse:
-    """响应率, 解决率, 满意率 and the rest, by town, unit or month."""
+    """响应率, 解决率, 满意率 and the rest, by area level, unit or month."""
     import datetime as dt
     import json
 
@@ -191,8 +205,10 @@ def figures(request: HttpRequest) -> HttpResponse:
             return default
 
     since, until = day("since", today.replace(day=1)), day("until", today)
+    from wangge.dispatch.figures import GROUPINGS
+
     by = request.GET.get("by", "town")
-    if by not in ("town", "unit", "month"):
+    if by not in GROUPINGS:
         by = "town"
     groups = figures_for(request.user, since=since, until=until, by=by)
     total = groups.pop("合计")
@@ -210,6 +226,7 @@ def figures(request: HttpRequest) -> HttpResponse:
             "since": since,
             "until": until,
             "by": by,
+            "groupings": GROUPINGS.items(),
             "total": total,
             "rows": rows,
             "chart": json.dumps(chart, ensure_ascii=False),
