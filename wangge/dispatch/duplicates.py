@@ -4,9 +4,10 @@ A matter is often reported by several neighbours. Candidates: open
 requests of the same first-level category, in the same village or within
 ``NEAR`` metres of the pin (a road or river at a village border is reported
 from both sides), from the last seven days, whose text is similar
-(character-bigram overlap — Chinese has no spaces to split words on, and bigrams catch "垃圾清运" against
-"清运垃圾"). Staff decide; merging closes the copy as 已合并 pointing at
-the main request, whose state and result its requester then sees.
+(character-bigram overlap — Chinese has no spaces to split words on,
+and bigrams catch "垃圾清运" against "清运垃圾"). Staff decide; merging
+closes the copy as 已合并 pointing at the main request, whose state and
+result its requester then sees.
 """
 
 from __future__ import annotations
