@@ -63,6 +63,12 @@ urlpatterns = [
     path("ledger/", dispatch_views.ledger, name="request_ledger"),
     path("figures/", dispatch_views.figures, name="request_figures"),
     path("ledger/export/", dispatch_views.ledger_export, name="request_ledger_export"),
+    path("ledger/views/", dispatch_views.ledger_view_save, name="ledger_view_save"),
+    path(
+        "ledger/views/<int:view_id>/delete/",
+        dispatch_views.ledger_view_delete,
+        name="ledger_view_delete",
+    ),
     path("requests/<str:number>/", dispatch_views.detail, name="request_detail"),
     path(
         "requests/<str:number>/photos/<int:photo_id>/",

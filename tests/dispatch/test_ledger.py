@@ -73,3 +73,41 @@ def test_page_and_export(db: None, user_named) -> None:  # type: ignore[no-untyp
     assert found[0][8] == "137****1234"
     assert not any("13700001234" in str(v) for row in rows for v in row)
     assert AuditRecord.objects.filter(action="request.export").exists()
+
+
+def test_saved_views(db: None, user_named) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from wangge.dispatch.models import SavedView
+
+    c = Client()
+    c.force_login(user_named("shangzhen_dispatcher"))
+    answer = c.post(
+        "/ledger/views/",
+        {"name": "超时未签收", "state": "dispatched", "overdue": "1", "page": "3", "shared": "1"},
+    )
+    view = SavedView.objects.get(name="超时未签收")
+    assert answer["Location"].endswith("?state=dispatched&overdue=1")
+    assert view.query == "state=dispatched&overdue=1"  # the filter only, no page
+    assert ">超时未签收</a>" in c.get("/ledger/").content.decode()
+    # Nothing to save, or no name: refused, nothing kept.
+    c.post("/ledger/views/", {"name": "空的"})
+    c.post("/ledger/views/", {"name": "", "state": "signed"})
+    assert SavedView.objects.filter(owner__username="shangzhen_dispatcher").count() == 1
+    # Shared: a colleague of the same office sees it; another town does not.
+    from wangge.accounts.models import RoleAssignment, User
+    from wangge.accounts.services import role_grant
+
+    mine = RoleAssignment.objects.filter(user__username="shangzhen_dispatcher").first()
+    colleague = User.objects.create_user(username="shangzhen_2", password="x-very-long-pw-1")
+    role_grant(actor=None, user=colleague, role=mine.role, area=mine.area)
+    other = Client()
+    other.force_login(colleague)
+    assert ">超时未签收</a>" in other.get("/ledger/").content.decode()
+    stranger = Client()
+    stranger.force_login(user_named("longjuzhaijiedao_dispatcher"))
+    assert ">超时未签收</a>" not in stranger.get("/ledger/").content.decode()
+    # Only the owner deletes it.
+    assert other.post(f"/ledger/views/{view.pk}/delete/").status_code == 404
+    c.post(f"/ledger/views/{view.pk}/delete/")
+    assert not SavedView.objects.filter(pk=view.pk).exists()

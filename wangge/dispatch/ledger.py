@@ -8,14 +8,15 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 
 from wangge.audit.services import audit_record
-from wangge.core.errors import DomainError
-from wangge.dispatch.models import Channel, Request, State
+from wangge.core.errors import DomainError, NotFound
+from wangge.dispatch.models import Channel, Request, SavedView, State
 from wangge.dispatch.selectors import OPEN, _visible_q
 from wangge.territory.models import Area
 
@@ -133,3 +134,49 @@ def ledger_export_xlsx(user: Any, f: LedgerFilter) -> bytes:
 
 
 __all__ = ["OPEN", "LedgerFilter", "ledger_export_xlsx", "ledger_for"]
+
+
+_VIEW_KEYS = ("area", "unit", "category", "state", "channel", "overdue", "since", "until")
+MAX_VIEWS = 30
+
+
+def saved_view_save(*, user: Any, name: str, query: Any, shared: bool = False) -> SavedView:
+    """Keep the ledger's current filter under a name (same name: replaced).
+    Only the filter's own fields are kept, never a page number."""
+    name = name.strip()
+    if not 1 <= len(name) <= 40:
+        raise DomainError("ledger.view_name", "请给常用筛选起个名字(不超过 40 字)")
+    kept = {k: str(query.get(k, "")).strip() for k in _VIEW_KEYS}
+    kept = {k: v for k, v in kept.items() if v}
+    if not kept:
+        raise DomainError("ledger.view_empty", "请先选择筛选条件,再保存")
+    existing = SavedView.objects.filter(owner=user, name=name).first()
+    if existing is None and SavedView.objects.filter(owner=user).count() >= MAX_VIEWS:
+        raise DomainError("ledger.view_many", f"常用筛选最多 {MAX_VIEWS} 个,请先删除不用的")
+    view, _ = SavedView.objects.update_or_create(
+        owner=user, name=name, defaults={"query": urlencode(kept), "shared": shared}
+    )
+    return view
+
+
+def saved_view_delete(*, user: Any, view_id: int) -> None:
+    if not SavedView.objects.filter(owner=user, pk=view_id).delete()[0]:
+        raise NotFound("常用筛选")
+
+
+def saved_views_for(user: Any) -> list[SavedView]:
+    """The user's own views, and those shared by colleagues: people holding
+    the same role at the same place, or tied to the same unit (a town
+    office's dispatchers share theirs)."""
+    from wangge.accounts.models import RoleAssignment
+
+    mine = RoleAssignment.objects.filter(user=user, is_active=True)
+    same = Q(pk__in=[])
+    for role, area_id, unit_id in mine.values_list("role", "area_id", "unit_id"):
+        same |= Q(unit_id=unit_id) if unit_id else Q(role=role, area_id=area_id)
+    colleagues = RoleAssignment.objects.filter(same, is_active=True).values("user_id")
+    return list(
+        SavedView.objects.filter(
+            Q(owner=user) | Q(shared=True, owner_id__in=colleagues)
+        ).select_related("owner")
+    )

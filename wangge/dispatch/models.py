@@ -299,3 +299,27 @@ class RequestPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} photo {self.pk}"
+
+
+class SavedView(models.Model):
+    """A ledger filter someone uses often (常用筛选), kept under a name —
+    their own, or shared with everyone acting for the same units."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger_views"
+    )
+    name = models.CharField("名称", max_length=40)
+    query = models.CharField("筛选条件", max_length=500)
+    shared = models.BooleanField("本单位共享", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "台账常用筛选"
+        verbose_name_plural = "台账常用筛选"
+        ordering: ClassVar[list[str]] = ["name"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["owner", "name"], name="dispatch_view_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

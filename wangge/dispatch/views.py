@@ -4,6 +4,7 @@ the viewer may take."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -147,7 +148,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     from django.core.paginator import Paginator
 
     from wangge.categories.models import Category
-    from wangge.dispatch.ledger import LedgerFilter, ledger_for
+    from wangge.dispatch.ledger import LedgerFilter, ledger_for, saved_views_for
     from wangge.dispatch.models import Channel
 
     f = LedgerFilter.from_query(request.GET)
@@ -167,8 +168,37 @@ def ledger(request: HttpRequest) -> HttpResponse:
                 "code", "name"
             ),
             "now": timezone.now(),
+            "views": saved_views_for(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def ledger_view_save(request: HttpRequest) -> HttpResponse:
+    from wangge.dispatch.ledger import saved_view_save
+
+    p = request.POST
+    try:
+        view = saved_view_save(
+            user=request.user, name=p.get("name", ""), query=p, shared=p.get("shared") == "1"
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        keep = {k: v for k, v in p.items() if k not in ("csrfmiddlewaretoken", "name", "shared")}
+        return redirect(f"{reverse('request_ledger')}?{urlencode(keep)}")
+    messages.success(request, f"已保存常用筛选“{view.name}”")
+    return redirect(f"{reverse('request_ledger')}?{view.query}")
+
+
+@login_required
+@require_POST
+def ledger_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
+    from wangge.dispatch.ledger import saved_view_delete
+
+    saved_view_delete(user=request.user, view_id=view_id)
+    messages.success(request, "已删除")
+    return redirect("request_ledger")
 
 
 @login_required
