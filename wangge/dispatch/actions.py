@@ -57,6 +57,7 @@ ACTIONS: dict[str, Step] = {
     "transfer": lambda u, r, d: flow.request_transfer(
         actor=u, request=r, unit_code=d.get("unit", ""), reason=d.get("reason", "")
     ),
+    "contact": lambda u, r, d: flow.request_contact(actor=u, request=r, note=d.get("note", "")),
     "self_handle": lambda u, r, d: flow.request_self_handle(
         actor=u, request=r, result=d.get("result", "")
     ),

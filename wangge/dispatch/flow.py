@@ -116,11 +116,12 @@ def request_dispatch(*, actor: Any, request: Request, unit_code: str, note: str 
 def request_sign(*, actor: Any, request: Request) -> Request:
     """The unit holding the matter takes it on (签收): it is now theirs."""
     unit = _require_holder(actor, request)
+    now = timezone.now()
     with transaction.atomic():
         # For a whistled matter, the lead's signing is its report-in too.
         Assist.objects.filter(
             request=request, unit=unit, role=AssistRole.LEAD, signed_at__isnull=True
-        ).update(signed_at=timezone.now())
+        ).update(signed_at=now)
         return _step(
             request,
             actor=actor,
@@ -130,8 +131,11 @@ def request_sign(*, actor: Any, request: Request) -> Request:
             note=f"{unit.name}签收",
             to_state=State.SIGNED,
             responsible=None,
-            signed_at=timezone.now(),
+            signed_at=now,
             finish_due=_due(request, "finish", request.created_at),
+            # Someone must call the requester back within the contact limit
+            # (nobody to call for an anonymous request, or one already called).
+            contact_due=_due(request, "contact", now) if _callable(request) else None,
         )
 
 
@@ -164,6 +168,33 @@ def request_return(*, actor: Any, request: Request, reason: str) -> Request:
         unit=office,
         responsible=request.responsible or unit,
         sign_due=_due(request, "sign", timezone.now()),
+    )
+
+
+def _callable(request: Request) -> bool:
+    return not request.anonymous and bool(request.contact_phone_index) and not request.contacted_at
+
+
+def request_contact(*, actor: Any, request: Request, note: str) -> Request:
+    """首次联系: the unit handling the matter has talked to the requester
+    (what was said, what happens next). Once; stops the contact clock."""
+    unit = _require_holder(actor, request)
+    if request.contacted_at is not None:
+        raise DomainError("request.contact", "已记录过首次联系")
+    if request.anonymous or not request.contact_phone_index:
+        raise DomainError("request.contact", "匿名诉求没有联系方式")
+    note = note.strip()
+    if len(note) < 4:
+        raise DomainError("request.note", "请写明联系情况")
+    return _step(
+        request,
+        actor=actor,
+        acting=unit,
+        expected={State.SIGNED, State.EXTENSION_PENDING},
+        action="contact",
+        note=f"已联系诉求人:{note[:500]}",
+        to_state=request.state,
+        contacted_at=timezone.now(),
     )
 
 
@@ -224,6 +255,7 @@ def request_self_handle(*, actor: Any, request: Request, result: str) -> Request
         signed_at=now,
         finished_at=now,
         result=result,
+        check_due=_due(request, "check", now),
     )
 
 
@@ -231,6 +263,7 @@ def request_finish(*, actor: Any, request: Request, result: str) -> Request:
     """The unit reports the result (办结); next, the on-site check."""
     unit = _require_holder(actor, request)
     result = _result(result)
+    now = timezone.now()
     return _step(
         request,
         actor=actor,
@@ -239,8 +272,9 @@ def request_finish(*, actor: Any, request: Request, result: str) -> Request:
         action="finish",
         note=result,
         to_state=State.FINISHED,
-        finished_at=timezone.now(),
+        finished_at=now,
         result=result,
+        check_due=_due(request, "check", now),
     )
 
 
@@ -270,6 +304,7 @@ def request_check(*, actor: Any, request: Request, passed: bool, note: str) -> R
             note=note or "现场核查属实",
             to_state=State.CHECKED,
             checked_at=timezone.now(),
+            callback_due=_due(request, "callback", timezone.now()),
         )
     return _step(
         request,

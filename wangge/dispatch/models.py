@@ -95,6 +95,12 @@ class Request(models.Model):
     # The deadline the sweep last urged for, so it urges once per deadline.
     urged_for = models.DateTimeField(null=True, blank=True)
     signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    # The other steps' clocks (the time-limit profile's contact, check and
+    # call-back limits), set when the step before them is taken.
+    contact_due = models.DateTimeField("首次联系时限", null=True, blank=True)
+    contacted_at = models.DateTimeField("首次联系时间", null=True, blank=True)
+    check_due = models.DateTimeField("核查时限", null=True, blank=True)
+    callback_due = models.DateTimeField("回访时限", null=True, blank=True)
     finished_at = models.DateTimeField("办结时间", null=True, blank=True)
     result = models.TextField("办理结果", blank=True)
     checked_at = models.DateTimeField("核查时间", null=True, blank=True)

@@ -130,6 +130,27 @@ def helper_urged(request: Request, unit: Unit) -> None:
     _unit(unit, request, f"诉求 {request.number} 协办报到已超时,请尽快报到。", "urge")
 
 
+def late(request: Request, step: str, label: str, due: dt.datetime) -> Unit | None:
+    """A step after signing ran out of time: tell whoever owes it, once per
+    deadline. Returns the unit told, or None if already told (or nobody)."""
+    if step == "check":
+        unit = Unit.objects.filter(kind=UnitKind.GRID, area=request.grid, is_active=True).first()
+    elif step == "callback":
+        unit = _over(request, UnitKind.TOWN_OFFICE)
+    else:
+        unit = request.unit
+    if unit is None:
+        return None
+    made = message_to_unit(
+        unit,
+        f"诉求 {request.number} {label}已超时(时限 {when(due)}),请尽快办理。",
+        kind="urge",
+        request=request,
+        once_key=f"late:{request.pk}:{step}:{due.isoformat()}",
+    )
+    return unit if made is not None else None
+
+
 def warn(request: Request, step: str, due: dt.datetime) -> bool:
     """A deadline is near: tell the holder, once per deadline."""
     what = "签收" if step == "sign" else "办结"

@@ -30,6 +30,7 @@ PUBLIC_STEPS = {
     "return": "重新派单中",
     "escalate": "已上报上级督办",
     "sign": "承办单位已签收",
+    "contact": "承办单位已与您联系",
     "whistle": "镇街吹哨,多部门联合办理",
     "report_in": "协办单位已报到",
     "transfer": "已转至相关单位办理",

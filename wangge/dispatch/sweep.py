@@ -113,8 +113,44 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
         except DomainError:
             report.skipped += 1
     report.urged += _urge_helpers(now)
+    report.urged += _urge_late_steps(now)
     report.warned = _warn(now)
     return report
+
+
+# The steps after signing with their own clocks: who is late when each
+# runs out. (Signing and finishing are handled above.)
+_LATE_STEPS: tuple[tuple[str, str, list[str], tuple[str, ...]], ...] = (
+    ("contact", "首次联系", [State.SIGNED, State.EXTENSION_PENDING], ("contacted_at",)),
+    ("check", "现场核查", [State.FINISHED], ()),
+    ("callback", "回访", [State.CHECKED], ()),
+)
+
+
+def _urge_late_steps(now: dt.datetime) -> int:
+    """A late first contact urges the holder, a late check the grid, a late
+    call back the town office — once per deadline (the message's once-key
+    and the timeline line commit together)."""
+    urged = 0
+    for step, label, states, still in _LATE_STEPS:
+        late = Request.objects.filter(
+            state__in=states, **{f"{step}_due__lt": now}, **{f"{k}__isnull": True for k in still}
+        ).select_related("unit", "grid")
+        for r in late:
+            due = getattr(r, f"{step}_due")
+            with transaction.atomic():
+                unit = notices.late(r, step, label, due)
+                if unit is None:
+                    continue
+                RequestEvent.objects.create(
+                    request=r,
+                    unit=unit,
+                    action="urge",
+                    note=f"{label}超时,系统催办{unit.name}",
+                    state_after=r.state,
+                )
+                urged += 1
+    return urged
 
 
 def warn_window(step: str) -> dt.timedelta:

@@ -54,6 +54,11 @@ def _actions(user: Any, r: Any, assists: list[Assist]) -> dict[str, bool]:
         "report_in": in_work and any(a.signed_at is None for a in helping),
         "assist_done": in_work and any(a.signed_at and not a.done_at for a in helping),
         "finish": mine and r.state == State.SIGNED,
+        "contact": mine
+        and r.state in (State.SIGNED, State.EXTENSION_PENDING)
+        and r.contacted_at is None
+        and bool(r.contact_phone_index)
+        and not r.anonymous,
         "extension_ask": mine and r.state == State.SIGNED,
         "extension_decide": over and r.state == State.EXTENSION_PENDING,
         "check": on_grid and r.state == State.FINISHED,
