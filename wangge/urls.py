@@ -9,7 +9,7 @@ from wangge.audit import api as audit_api
 from wangge.audit import views as audit_views
 from wangge.core.views import healthz
 from wangge.dispatch import api as dispatch_api
-from wangge.dispatch import portal_views
+from wangge.dispatch import intake_views, portal_views
 from wangge.dispatch import views as dispatch_views
 from wangge.notify import views as notify_views
 from wangge.registry import api as registry_api
@@ -58,6 +58,7 @@ urlpatterns = [
     path("portal/track/", portal_views.track, name="portal_track"),
     path("portal/photo/<str:token>/", portal_views.photo, name="portal_photo"),
     path("requests/", dispatch_views.queue, name="request_queue"),
+    path("requests/new/", intake_views.new, name="request_new"),
     path("inbox/", notify_views.inbox, name="inbox"),
     path("inbox/read/", notify_views.inbox_read, name="inbox_read"),
     path("ledger/", dispatch_views.ledger, name="request_ledger"),

@@ -130,3 +130,20 @@ def _grid_worker_of(page: Page, live_url: str, number: str) -> str:
     href = page.locator("#summary a[href^='/areas/']").first.get_attribute("href") or ""
     page.click("text=退出")
     return "wg" + href.strip("/").split("/")[-1]
+
+
+def test_hotline_desk_registers_a_matter(page: Page, live_url: str, artifacts: Path) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _login(page, live_url, "shangzhen_dispatcher")
+    page.click("text=我的工单")
+    page.click("#new")
+    page.select_option("#channel", "hotline")
+    page.select_option("#category", "310201")
+    page.fill("#description", "保定村四组两户因宅基地边界争吵,已经动手,请尽快调解")
+    page.select_option("#village", "611022109223")
+    page.fill("#name", "刘女士")
+    page.fill("#phone", "13800008888")
+    page.screenshot(path=str(artifacts / "request-new.png"), full_page=True)
+    page.click("#submit")
+    expect(page.locator("h1")).to_contain_text("诉求 611022-")
+    expect(page.locator("#timeline")).to_contain_text("经热线提交")

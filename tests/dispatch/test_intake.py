@@ -140,3 +140,46 @@ def test_household_must_be_within_the_reporters_reach(db: None, user_named) -> N
     assert r.created_by == worker
     with pytest.raises(NotFound):
         _intake(actor=worker, channel="grid_worker", grid_code="", household_number=other.number)
+
+
+def test_staff_intake_page(db: None, user_named) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from wangge.dispatch.models import Request
+
+    worker = Client()
+    worker.force_login(user_named("wg611022109223001"))
+    page = worker.get("/requests/new/").content.decode()
+    assert 'value="grid_worker" selected' in page  # a grid worker's own channel and grid
+    assert "611022109223001" in page
+    body = {
+        "key": "staff-new-1",
+        "channel": "grid_worker",
+        "urgency": "normal",
+        "category": "210101",
+        "description": "巡查发现一组路口垃圾堆积",
+        "grid": "611022109223001",
+        "phone": "13900007777",
+    }
+    answer = worker.post("/requests/new/", body)
+    made = Request.objects.get(idempotency_key="staff-new-1")
+    assert answer["Location"] == f"/requests/{made.number}/"
+    assert (made.channel, made.grid.code) == ("grid_worker", "611022109223001")
+    worker.post("/requests/new/", body)  # a double tap files once
+    assert Request.objects.filter(idempotency_key="staff-new-1").count() == 1
+    # Bad input: a clear message, the form kept, nothing filed.
+    bad = worker.post("/requests/new/", {**body, "key": "staff-new-2", "description": "短"})
+    text = bad.content.decode()
+    assert "请把诉求写清楚" in text
+    assert "staff-new-2" in text
+    assert not Request.objects.filter(idempotency_key="staff-new-2").exists()
+    # The hotline desk picks a village.
+    desk = Client()
+    desk.force_login(user_named("shangzhen_dispatcher"))
+    desk.post(
+        "/requests/new/",
+        {**body, "key": "staff-new-3", "channel": "hotline", "grid": "", "village": "611022109223"},
+    )
+    hotline = Request.objects.get(idempotency_key="staff-new-3")
+    assert hotline.channel == "hotline"
+    assert hotline.grid.code.startswith("611022109223")
