@@ -80,3 +80,31 @@ def test_bad_intake_and_outsiders(db: None, user_named) -> None:  # type: ignore
     assert other.get(f"/api/requests/{number}/").status_code == 404
     assert other.post(f"/api/requests/{number}/sign/", {}).status_code == 404
     assert APIClient().get("/api/requests/").status_code == 401
+
+
+def test_whistle_through_the_api(db: None, user_named) -> None:  # type: ignore[no-untyped-def]
+    worker = _client(user_named, "wg" + GRID)
+    made = worker.post(
+        "/api/requests/",
+        {"category": "2101", "description": "桥头护栏被撞坏", "grid": GRID},
+        format="json",
+    ).json()
+    town = _client(user_named, "shangzhen_dispatcher")
+    answer = town.post(
+        f"/api/requests/{made['number']}/whistle/",
+        {
+            "version": made["version"],
+            "lead": "D-611022-zhujian",
+            "helpers": ["D-611022-yingji", "D-611022-jiaotong"],
+        },
+        format="json",
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["unit"] == "D-611022-zhujian"
+    helper = _client(user_named, "danfeng_yingji")
+    assert helper.get(f"/api/requests/{made['number']}/").status_code == 200
+    done = helper.post(f"/api/requests/{made['number']}/report_in/", {}, format="json")
+    assert done.status_code == 200
+    again = helper.post(f"/api/requests/{made['number']}/report_in/", {}, format="json")
+    assert again.status_code == 400
+    assert again.json()["message"] == "本单位已报到"

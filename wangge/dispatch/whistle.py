@@ -105,22 +105,26 @@ def request_whistle(
 
 
 def _my_assist(actor: Any, request: Request, *, signed: bool) -> Assist:
-    assist = (
+    """The actor's helper row on the request, at the right point: not yet
+    reported in (``signed`` False), or reported in and not yet done."""
+    mine = list(
         Assist.objects.filter(
-            request=request,
-            unit_id__in=units_for(actor),
-            role=AssistRole.HELP,
-            signed_at__isnull=not signed,
-            done_at__isnull=True,
-        )
-        .select_related("unit")
-        .first()
+            request=request, unit_id__in=units_for(actor), role=AssistRole.HELP
+        ).select_related("unit")
     )
-    if assist is None:
-        raise DomainError(
-            "forbidden", "只有被吹哨的协办单位可以报到" if not signed else "请先报到,再报告协办情况"
-        )
-    return assist
+    if not mine:
+        raise DomainError("forbidden", "只有被吹哨的协办单位可以报到和报告协办情况")
+    if not signed:
+        todo = [a for a in mine if a.signed_at is None]
+        if not todo:
+            raise DomainError("request.assist", "本单位已报到")
+        return todo[0]
+    todo = [a for a in mine if a.signed_at is not None and a.done_at is None]
+    if not todo:
+        if any(a.signed_at is None for a in mine):
+            raise DomainError("request.assist", "请先报到,再报告协办情况")
+        raise DomainError("request.assist", "本单位已报告协办情况")
+    return todo[0]
 
 
 def _record(request: Request, actor: Any, unit: Unit, action: str, note: str) -> None:
