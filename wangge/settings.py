@@ -229,3 +229,12 @@ LOGGING = {
 WANGGE_OFFICE_HOURS = os.environ.get("WANGGE_OFFICE_HOURS", "08:30-12:00,14:00-18:00")
 # Weights of 响应率, 解决率, 满意率 in the score (docs/decisions/0010-figures.md).
 WANGGE_SCORE_WEIGHTS = os.environ.get("WANGGE_SCORE_WEIGHTS", "30,35,35")
+
+# Messages (wangge.notify): always kept in the system (portal, staff inbox);
+# with the county's SMS relay configured, residents' messages also go out
+# by SMS. Other senders: WANGGE_MESSAGE_SENDERS = {"resident"|"staff": path}.
+WANGGE_SMS_WEBHOOK_URL = os.environ.get("WANGGE_SMS_WEBHOOK_URL", "")
+WANGGE_SMS_WEBHOOK_TOKEN = os.environ.get("WANGGE_SMS_WEBHOOK_TOKEN", "")
+WANGGE_MESSAGE_SENDERS = (
+    {"resident": "wangge.notify.senders.WebhookSmsSender"} if WANGGE_SMS_WEBHOOK_URL else {}
+)
