@@ -26,6 +26,7 @@ from wangge.categories.models import Category
 from wangge.categories.services import categories_install
 from wangge.demo.people import demo_name
 from wangge.demo.population import seed_lead_households, seed_population
+from wangge.demo.requests import request_history_seed
 from wangge.open311.demo import seed_open311
 from wangge.registry.colour_defaults import DEFAULT_RULES, DEFAULT_VISIT_INTERVALS
 from wangge.registry.models import ColourRule, Household, Person, VisitInterval
@@ -367,6 +368,16 @@ def seed_people(ctx: SeedContext) -> None:
         )
 
 
+def seed_requests(ctx: SeedContext) -> None:
+    """A year of requests for the full demo county. The test suite's sample
+    gets none: its tests count requests, queues and timelines of their own."""
+    if ctx.population != "full":
+        ctx.say("诉求历史:样例或无人口,不生成")
+        return
+    grids = Area.objects.filter(level="grid", is_active=True, county_code=DEMO_COUNTY)
+    ctx.say(request_history_seed(grids).line())
+
+
 STEPS: list[Callable[[SeedContext], None]] = [
     seed_territory,
     seed_categories,
@@ -374,5 +385,6 @@ STEPS: list[Callable[[SeedContext], None]] = [
     seed_users,
     seed_colour_rules,
     seed_people,
+    seed_requests,
     seed_open311,
 ]
