@@ -25,9 +25,7 @@ BASE = Facts(
     finished=True,
     finished_on_time=True,
     finished_by="grid",
-    rated=True,
-    solved=True,
-    satisfied=True,
+    ratings=((True, True),),
     returned=False,
     redone=False,
     self_handled=False,
@@ -40,16 +38,17 @@ def test_formulas() -> None:
     rows = [
         BASE,
         replace(BASE, escalated_before_sign=True, finished_by="department", finished_on_time=False),
-        replace(BASE, solved=False, satisfied=False, redone=True, returned=True),
-        replace(BASE, signed=False, sign_overdue=True, finished=False, finished_by="", rated=False),
-        replace(BASE, signed=False, finished=False, finished_by="", rated=False),  # not yet due
+        # Rated unsatisfied, redone, then rated solved and satisfied: both count.
+        replace(BASE, ratings=((False, False), (True, True)), redone=True, returned=True),
+        replace(BASE, signed=False, sign_overdue=True, finished=False, finished_by="", ratings=()),
+        replace(BASE, signed=False, finished=False, finished_by="", ratings=()),  # not yet due
     ]
     f = compute(rows)
     assert f.count == 5
     assert f.response == pytest.approx(2 / 4)  # responded in time / due
-    assert f.resolution == pytest.approx(2 / 3)
-    assert f.satisfaction == pytest.approx(2 / 3)
-    assert f.score == pytest.approx((30 * 0.5 + 35 * 2 / 3 + 35 * 2 / 3) / 100)
+    assert f.resolution == pytest.approx(3 / 4)  # of four ratings given
+    assert f.satisfaction == pytest.approx(3 / 4)
+    assert f.score == pytest.approx((30 * 0.5 + 35 * 3 / 4 + 35 * 3 / 4) / 100)
     assert f.on_time_finish == pytest.approx(2 / 3)
     assert f.returned == pytest.approx(1 / 5)
     assert f.redone == pytest.approx(1 / 3)

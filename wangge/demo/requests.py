@@ -333,7 +333,18 @@ def _write(lives: list[Life], county_code: str) -> None:
     event_ids = allocate_ids(RequestEvent, len(events))
     insert_rows(
         RequestEvent,
-        ("id", "request_id", "at", "actor_id", "unit_id", "action", "note", "state_after"),
+        (
+            "id",
+            "request_id",
+            "at",
+            "actor_id",
+            "unit_id",
+            "action",
+            "note",
+            "state_after",
+            "rating",
+            "solved",
+        ),
         ((pk, rid, *e) for pk, (rid, e) in zip(event_ids, events, strict=True)),
     )
     insert_rows(

@@ -5,12 +5,15 @@ stored facts. Formulas (docs/decisions/0010-figures.md):
   time = signed (or settled on the spot by the grid) with no escalation for
   lateness before; due = those responded plus those whose sign limit has
   passed without it.
-- 解决率 resolution rate: rated solved / rated.
-- 满意率 satisfaction rate: rated 基本满意 or better / rated.
+- 解决率 resolution rate: ratings "solved" / ratings given.
+- 满意率 satisfaction rate: ratings 基本满意 or better / ratings given.
+  Every rating counts — the one that sent a matter back to be redone as
+  well as the last — so a redo does not wash out the dissatisfaction.
 - 综合得分 score: weighted sum of the three (default 30/35/35,
   ``WANGGE_SCORE_WEIGHTS``).
 - 按时办结率: finished by the finish limit / finished (with a limit).
-- 退回率: returned at least once / all. 重办率: redone at least once / rated.
+- 退回率: returned at least once / all. 重办率: redone at least once /
+  rated at least once.
 - 自处置占比: settled by the grid itself / all.
 - 办结层级: of those finished, the share finished by a grid, a village
   committee, a town office, a county department.
@@ -37,9 +40,8 @@ class Facts:
     finished: bool
     finished_on_time: bool | None  # None: no finish limit known
     finished_by: str  # unit kind of the unit that finished it ("" if not finished)
-    rated: bool
-    solved: bool
-    satisfied: bool  # rating >= 3
+    # Every rating given, in order: (solved, satisfied = rating >= 3).
+    ratings: tuple[tuple[bool, bool], ...]
     returned: bool
     redone: bool
     self_handled: bool
@@ -68,15 +70,16 @@ def compute(facts: Iterable[Facts], weights: tuple[float, float, float] = (30, 3
     n = len(rows)
     responded = sum(1 for f in rows if f.signed and not f.escalated_before_sign)
     due = sum(1 for f in rows if f.signed or f.sign_overdue)
-    rated = [f for f in rows if f.rated]
+    rated = [f for f in rows if f.ratings]
+    ratings = [r for f in rated for r in f.ratings]
     finished = [f for f in rows if f.finished]
     timed = [f for f in finished if f.finished_on_time is not None]
     levels = Counter(f.finished_by for f in finished)
     out = Figures(
         count=n,
         response=_rate(responded, due),
-        resolution=_rate(sum(f.solved for f in rated), len(rated)),
-        satisfaction=_rate(sum(f.satisfied for f in rated), len(rated)),
+        resolution=_rate(sum(solved for solved, _ in ratings), len(ratings)),
+        satisfaction=_rate(sum(satisfied for _, satisfied in ratings), len(ratings)),
         on_time_finish=_rate(sum(bool(f.finished_on_time) for f in timed), len(timed)),
         returned=_rate(sum(f.returned for f in rows), n),
         redone=_rate(sum(f.redone for f in rated), len(rated)),
@@ -103,6 +106,7 @@ class _Flags:
     returned: bool = False
     self_handled: bool = False
     finished_by: str = ""
+    ratings: list[tuple[bool, bool]] = field(default_factory=list)
 
 
 GROUPINGS = {"county": "按县区", "town": "按镇街", "village": "按村社区", "unit": "按承办单位",
@@ -147,11 +151,20 @@ def figures_for(
         )
     ]  # fmt: skip
     flags = {r["pk"]: _Flags() for r in requests}
-    for rid, action, at, kind in RequestEvent.objects.filter(
-        request_id__in=list(flags), action__in=["escalate", "return", "self_handle", "finish"]
-    ).values_list("request_id", "action", "at", "unit__kind"):
+    for rid, action, at, kind, rating, solved in (
+        RequestEvent.objects.filter(
+            request_id__in=list(flags),
+            action__in=["escalate", "return", "self_handle", "finish", "callback", "rate", "redo"],
+        )
+        .order_by("at", "pk")
+        .values_list("request_id", "action", "at", "unit__kind", "rating", "solved")
+    ):
         f = flags[rid]
-        if action == "escalate":
+        if rating is not None:
+            f.ratings.append((bool(solved), rating >= 3))
+        elif action in ("callback", "rate", "redo"):
+            continue
+        elif action == "escalate":
             f.first_escalation = min(at, f.first_escalation or at)
         elif action == "return":
             f.returned = True
@@ -183,9 +196,9 @@ def figures_for(
             if finished and r["finish_due"]
             else None,
             finished_by=f.finished_by if finished else "",
-            rated=r["rating"] is not None,
-            solved=bool(r["solved"]),
-            satisfied=(r["rating"] or 0) >= 3,
+            # Rows from before ratings were kept per step: their last one.
+            ratings=tuple(f.ratings)
+            or (((bool(r["solved"]), r["rating"] >= 3),) if r["rating"] is not None else ()),
             returned=f.returned,
             redone=r["redo_count"] > 0,
             self_handled=f.self_handled,

@@ -50,10 +50,12 @@ def _step(
     action: str,
     note: str,
     to_state: str,
+    rated: tuple[int, bool] | None = None,
     **changes: Any,
 ) -> Request:
     """Move the request one step, if it is still in an expected state at the
-    version the caller read; record it; return it fresh."""
+    version the caller read; record it (with the rating given, if any);
+    return it fresh."""
     if request.state not in expected:
         raise DomainError(
             "request.state", f"诉求当前为“{State(request.state).label}”,不能执行此操作"
@@ -71,6 +73,8 @@ def _step(
             action=action,
             note=note,
             state_after=to_state,
+            rating=rated[0] if rated else None,
+            solved=rated[1] if rated else None,
         )
         request.refresh_from_db()
         notices.after_step(request, action, note)
@@ -359,11 +363,13 @@ def rated_outcome(
         return _step(
             request, actor=actor, acting=acting, expected=expected, action=action, note=note,
             to_state=State.CLOSED, solved=True, rating=rating, closed_at=now,
+            rated=(rating, solved),
         )  # fmt: skip
     return _step(
         request, actor=actor, acting=acting, expected=expected, action="redo", note=note,
         to_state=State.SIGNED, solved=solved, rating=rating, redo_count=F("redo_count") + 1,
         finished_at=None, checked_at=None, finish_due=_due(request, "finish", now),
+        rated=(rating, solved),
     )  # fmt: skip
 
 

@@ -178,6 +178,11 @@ class RequestEvent(models.Model):
     action = models.CharField("动作", max_length=24)
     note = models.TextField("说明", blank=True)
     state_after = models.CharField(max_length=20, choices=State.choices)
+    # A rating given at this step (call back, the resident's own, or the one
+    # that sent the matter back to be redone): every rating counts in the
+    # figures, not only the last.
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    solved = models.BooleanField(null=True, blank=True)
 
     class Meta:
         verbose_name = "办理记录"

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Case, DateTimeField, F, Q, QuerySet, When
 
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
@@ -55,6 +54,19 @@ def request_get_for(user: Any, number: str) -> Request:
     return found
 
 
+def _current_due() -> Case:
+    """The deadline of the step the request is waiting for (the stored sign
+    deadline stays after signing; it is not what is due then)."""
+    return Case(
+        When(state__in=[State.SUBMITTED, State.DISPATCHED], then=F("sign_due")),
+        When(state=State.SIGNED, then=F("finish_due")),
+        When(state=State.FINISHED, then=F("check_due")),
+        When(state=State.CHECKED, then=F("callback_due")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+
+
 def request_queue_for(user: Any) -> QuerySet[Request]:
     """Open matters the user's units hold, or must still report in to or do
     their part of as helpers: the nearest deadline first."""
@@ -63,6 +75,6 @@ def request_queue_for(user: Any) -> QuerySet[Request]:
     return (
         Request.objects.filter(Q(unit_id__in=units) | Q(pk__in=helping), state__in=OPEN)
         .select_related("category", "grid", "unit")
-        .annotate(due=Coalesce("sign_due", "finish_due"))
-        .order_by("due", "created_at")
+        .annotate(due=_current_due())
+        .order_by(F("due").asc(nulls_last=True), "created_at")
     )

@@ -33,7 +33,7 @@ class Stop(Exception):
     """The next step would come after "now": the life ends here, for now."""
 
 
-Event = tuple[dt.datetime, int | None, int | None, str, str, str]
+Event = tuple[dt.datetime, int | None, int | None, str, str, str, int | None, bool | None]
 
 
 @dataclass
@@ -93,9 +93,13 @@ class Life:
     # -- time ----------------------------------------------------------
 
     def _record(
-        self, at: dt.datetime, actor: int | None, unit: UnitRef | None, action: str, note: str
-    ) -> None:
-        self.events.append((at, actor, unit.id if unit else None, action, note, self.state))
+        self, at: dt.datetime, actor: int | None, unit: UnitRef | None, action: str, note: str,
+        rated: tuple[int, bool] | None = None,
+    ) -> None:  # fmt: skip
+        rating, solved = rated if rated else (None, None)
+        self.events.append(
+            (at, actor, unit.id if unit else None, action, note, self.state, rating, solved)
+        )
         self.last = at
 
     def at(self, t: dt.datetime) -> dt.datetime:
@@ -227,10 +231,10 @@ class Life:
     # -- the steps (one per service) -----------------------------------
 
     def _move(self, t: dt.datetime, actor: int | None, acting: UnitRef | None, action: str,
-              note: str, state: str) -> None:  # fmt: skip
+              note: str, state: str, rated: tuple[int, bool] | None = None) -> None:  # fmt: skip
         self.state = str(state)  # the plain value: drivers may write an enum by its name
         self.version += 1
-        self._record(t, actor, acting, action, note)
+        self._record(t, actor, acting, action, note, rated)
 
     def submit(self) -> None:
         s = self.s
@@ -358,12 +362,12 @@ class Life:
         self.solved, self.rating = solved, rating
         if solved and rating >= 3:
             self.closed_at = t
-            self._move(t, by.user if by else None, by, action, text, State.CLOSED)
+            self._move(t, by.user if by else None, by, action, text, State.CLOSED, (rating, solved))
             return
         self.redo_count += 1
         self.finished_at = self.checked_at = None
         self.finish_due = self.due(t, "finish")
-        self._move(t, by.user if by else None, by, "redo", text, SIGNED)
+        self._move(t, by.user if by else None, by, "redo", text, SIGNED, (rating, solved))
 
     def long_term(self, t: dt.datetime, plan: str) -> None:
         t = self.at(t)
