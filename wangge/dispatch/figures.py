@@ -27,7 +27,6 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -127,8 +126,13 @@ def figures_for(
 ) -> dict[str, Figures]:
     """Figures of the requests the user may see, submitted between the two
     dates, grouped ``by`` the place's county, town or village, the unit
-    holding it, or the month; the whole under the key "合计"."""
+    holding it, or the month; the whole under the key "合计".
+
+    A year of a county is some 60,000 requests: the yes/no facts are worked
+    out by the database (no datetime is turned into Python per row but the
+    signing time), and the timeline is read in three narrow queries."""
     from django.conf import settings
+    from django.db.models import BooleanField, Case, ExpressionWrapper, F, Min, Q, When
     from django.utils import timezone
 
     from wangge.dispatch.models import Request, RequestEvent, State
@@ -138,34 +142,45 @@ def figures_for(
     if by not in GROUPINGS:
         raise ValueError(by)
     now = timezone.now()
-    requests: list[dict[str, Any]] = [
-        dict(row)
-        for row in
-        Request.objects.filter(
-            _visible_q(user), created_at__date__gte=since, created_at__date__lte=until
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(since, dt.time(), tz)
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tz)
+    chosen = Request.objects.filter(
+        _visible_q(user), created_at__gte=start, created_at__lt=end
+    ).exclude(state__in=[State.MERGED, State.REJECTED])
+
+    def yes(q: Q) -> ExpressionWrapper:
+        return ExpressionWrapper(q, output_field=BooleanField())
+
+    rows = list(
+        chosen.annotate(
+            is_finished=yes(Q(finished_at__isnull=False)),
+            sign_late=yes(Q(signed_at__isnull=True, sign_due__lt=now)),
+            on_time=Case(
+                When(Q(finished_at__isnull=True) | Q(finish_due__isnull=True), then=None),
+                When(finished_at__lte=F("finish_due"), then=True),
+                default=False,
+                output_field=BooleanField(null=True),
+            ),
+        ).values_list(
+            "pk", "area_path", "unit__name", "signed_at", "is_finished", "sign_late", "on_time",
+            "rating", "solved", "redo_count", *(["created_at"] if by == "month" else []),
         )
-        .exclude(state__in=[State.MERGED, State.REJECTED])
-        .values(
-            "pk", "state", "area_path", "unit__name", "created_at", "signed_at", "sign_due",
-            "finished_at", "finish_due", "rating", "solved", "redo_count",
-        )
-    ]  # fmt: skip
-    flags = {r["pk"]: _Flags() for r in requests}
-    for rid, action, at, kind, rating, solved in (
-        RequestEvent.objects.filter(
-            request_id__in=list(flags),
-            action__in=["escalate", "return", "self_handle", "finish", "callback", "rate", "redo"],
-        )
-        .order_by("at", "pk")
-        .values_list("request_id", "action", "at", "unit__kind", "rating", "solved")
+    )  # fmt: skip
+    flags = {r[0]: _Flags() for r in rows}
+    events = RequestEvent.objects.filter(request__in=chosen.values("pk"))
+    for rid, first in (
+        events.filter(action="escalate").values("request_id").annotate(first=Min("at"))
+    ).values_list("request_id", "first"):
+        flags[rid].first_escalation = first
+    for rid, action, kind, rating, solved in (
+        events.filter(Q(action__in=["return", "self_handle", "finish"]) | Q(rating__isnull=False))
+        .order_by("pk")
+        .values_list("request_id", "action", "unit__kind", "rating", "solved")
     ):
         f = flags[rid]
         if rating is not None:
             f.ratings.append((bool(solved), rating >= 3))
-        elif action in ("callback", "rate", "redo"):
-            continue
-        elif action == "escalate":
-            f.first_escalation = min(at, f.first_escalation or at)
         elif action == "return":
             f.returned = True
         else:
@@ -182,33 +197,41 @@ def figures_for(
         if by == "village":
             names = {p: f"{named.get(_head(p, 3), '')}·{n}" for p, n in names.items()}
     groups: dict[str, list[Facts]] = {"合计": []}
-    for r in requests:
-        f = flags[r["pk"]]
+    for (
+        pk,
+        path,
+        unit,
+        signed_at,
+        finished,
+        sign_late,
+        on_time,
+        rating,
+        solved,
+        redo,
+        *month,
+    ) in rows:
+        f = flags[pk]
         escalated = f.first_escalation
-        signed = r["signed_at"] is not None
-        finished = r["finished_at"] is not None
         facts = Facts(
-            signed=signed,
-            escalated_before_sign=bool(escalated and (not signed or escalated < r["signed_at"])),
-            sign_overdue=not signed and r["sign_due"] is not None and r["sign_due"] < now,
-            finished=finished,
-            finished_on_time=(r["finished_at"] <= r["finish_due"])
-            if finished and r["finish_due"]
-            else None,
+            signed=signed_at is not None,
+            escalated_before_sign=bool(escalated and (not signed_at or escalated < signed_at)),
+            sign_overdue=bool(sign_late),
+            finished=bool(finished),
+            finished_on_time=on_time,
             finished_by=f.finished_by if finished else "",
             # Rows from before ratings were kept per step: their last one.
             ratings=tuple(f.ratings)
-            or (((bool(r["solved"]), r["rating"] >= 3),) if r["rating"] is not None else ()),
+            or (((bool(solved), rating >= 3),) if rating is not None else ()),
             returned=f.returned,
-            redone=r["redo_count"] > 0,
+            redone=redo > 0,
             self_handled=f.self_handled,
         )
         if depth:
-            key = names.get(_head(r["area_path"], depth), "其他")
+            key = names.get(_head(path, depth), "其他")
         elif by == "unit":
-            key = r["unit__name"]
+            key = unit
         else:
-            key = month_of(timezone.localtime(r["created_at"]))
+            key = month_of(timezone.localtime(month[0]))
         groups.setdefault(key, []).append(facts)
         groups["合计"].append(facts)
     weights = parse_weights(getattr(settings, "WANGGE_SCORE_WEIGHTS", "30,35,35"))
