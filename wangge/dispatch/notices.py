@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from wangge.accounts.models import Unit, UnitKind
 from wangge.dispatch.models import Request, State
-from wangge.notify.services import message_to_resident, message_to_unit
+from wangge.notify.models import Audience, Message
+from wangge.notify.services import message_to_resident, message_to_unit, messages_store
 
 
 def when(at: dt.datetime | None) -> str:
@@ -56,22 +57,40 @@ def _over(request: Request, kind: str) -> Unit | None:
 
 
 def submitted(request: Request) -> None:
-    _residents(
-        request,
-        f"您的诉求已受理,编号 {request.number}。凭编号和手机号可在居民端查询办理进度。",
-        "submitted",
+    """A new request: the requester gets its number, the unit the work."""
+    told = [
+        Message(
+            audience=Audience.STAFF,
+            unit=request.unit,
+            request=request,
+            kind="arrived",
+            body=_arrival_text(request, "新诉求"),
+        )
+    ]
+    if request.contact_phone_index:
+        told.append(
+            Message(
+                audience=Audience.RESIDENT,
+                phone_enc=request.contact_phone_enc,
+                phone_index=request.contact_phone_index,
+                request=request,
+                kind="submitted",
+                body=f"您的诉求已受理,编号 {request.number}。"
+                "凭编号和手机号可在居民端查询办理进度。",
+            )
+        )
+    messages_store(told)
+
+
+def _arrival_text(request: Request, what: str) -> str:
+    return (
+        f"{what} {request.number}({request.category.name}):{request.description[:40]}。"
+        f"请于 {when(request.sign_due)} 前签收。"
     )
-    _arrived(request, "新诉求")
 
 
 def _arrived(request: Request, what: str) -> None:
-    _unit(
-        request.unit,
-        request,
-        f"{what} {request.number}({request.category.name}):{request.description[:40]}。"
-        f"请于 {when(request.sign_due)} 前签收。",
-        "arrived",
-    )
+    _unit(request.unit, request, _arrival_text(request, what), "arrived")
 
 
 def after_step(request: Request, action: str, note: str) -> None:

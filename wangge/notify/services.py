@@ -20,11 +20,21 @@ from wangge.registry import pii
 from wangge.registry.keys import keyring
 
 
-def _store(once_key: str | None, **fields: object) -> Message | None:
-    audience = str(fields["audience"])
-    sender = sender_for(audience)
+def _prepared(fields: dict[str, object]) -> tuple[dict[str, object], bool]:
+    sender = sender_for(str(fields["audience"]))
     fields["sender"] = sender.name
     fields["status"] = Status.QUEUED if sender.delivers else Status.STORED
+    return fields, sender.delivers
+
+
+def _queue(message: Message) -> None:
+    from wangge.notify.tasks import deliver
+
+    transaction.on_commit(lambda: deliver(message.pk))
+
+
+def _store(once_key: str | None, **fields: object) -> Message | None:
+    fields, delivers = _prepared(fields)
     if once_key:
         try:
             with transaction.atomic():
@@ -33,11 +43,24 @@ def _store(once_key: str | None, **fields: object) -> Message | None:
             return None  # already made once
     else:
         message = Message.objects.create(**fields)
-    if sender.delivers:
-        from wangge.notify.tasks import deliver
-
-        transaction.on_commit(lambda: deliver(message.pk))
+    if delivers:
+        _queue(message)
     return message
+
+
+def messages_store(messages: list[Message]) -> list[Message]:
+    """Several messages at once (one INSERT: intake tells the resident and
+    the unit in the same breath, and intake must be quick)."""
+    made = []
+    for m in messages:
+        fields, delivers = _prepared({"audience": m.audience})
+        m.sender, m.status = str(fields["sender"]), str(fields["status"])
+        made.append((m, delivers))
+    Message.objects.bulk_create([m for m, _ in made])
+    for m, delivers in made:
+        if delivers:
+            _queue(m)
+    return [m for m, _ in made]
 
 
 def message_to_unit(
