@@ -143,14 +143,42 @@ class Regions:
         self.members[dst].add(u)
 
     def best_move(self, src: int, dst: int) -> int | None:
-        """The household of ``src`` bordering ``dst`` whose move costs least, if any may move."""
-        best, best_gain = None, float("inf")
-        for u in self.members[src]:
-            if self.touches(u, dst):
-                gain = self.gain(u, dst)
-                if gain < best_gain and self.removable(u):
-                    best, best_gain = u, gain
-        return best
+        """The household of ``src`` bordering ``dst`` whose move costs least, if any may move.
+
+        The O(degree) test first; when it rejects every candidate, a search of the region
+        finds those that are not cut vertices after all.
+        """
+        candidates = sorted(
+            (self.gain(u, dst), u) for u in self.members[src] if self.touches(u, dst)
+        )
+        for _, u in candidates:
+            if self.removable(u):
+                return u
+        for _, u in candidates:
+            if self.stays_connected_without(u):
+                return u
+        return None
+
+    def stays_connected_without(self, u: int) -> bool:
+        """Exact test: is ``u``'s region still connected (and not empty) without ``u``?"""
+        own = self.lab[u]
+        rest = len(self.members[own]) - 1
+        if rest == 0:
+            return False
+        lab, ind, ptr = self.lab, self.ind, self.ptr
+        start = next((ind[j] for j in range(ptr[u], ptr[u + 1]) if lab[ind[j]] == own), None)
+        if start is None:
+            return False
+        seen = {u, start}
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            for j in range(ptr[node], ptr[node + 1]):
+                other = ind[j]
+                if other not in seen and lab[other] == own:
+                    seen.add(other)
+                    stack.append(other)
+        return len(seen) - 1 == rest
 
 
 def _bump(adj: list[dict[int, int]], a: int, b: int, delta: int) -> None:
@@ -187,8 +215,9 @@ def repair(regions: Regions, max_moves: int) -> None:
             for here, there in itertools.pairwise(path):
                 src, dst = (here, there) if over else (there, here)
                 u = regions.best_move(src, dst)
-                if u is None:
+                if u is None:  # Try another chain next round.
                     blocked.add((src, dst))
+                    progress = True
                     break
                 regions.move(u, dst)
                 moves += 1
@@ -230,37 +259,97 @@ def _chain(
 
 
 def refine(regions: Regions, movable: BoolArray) -> None:
-    """Hartigan moves of ``movable`` households that keep every size within bounds."""
+    """Hartigan moves of ``movable`` households that keep every size within bounds, and swaps
+    of two households between neighbouring grids where a single move would break a bound."""
     graph = regions.graph
-    n = graph.n
+    n, k = graph.n, regions.k
     for _ in range(_REFINE_PASSES):
         labels = regions.labels()
         row, col = graph.row, graph.indices
         candidate = (labels[row] != labels[col]) & movable[row]
         candidate &= graph.removable(labels)[row]
-        who = row[candidate]
-        dst = labels[col[candidate]]
-        if len(who) == 0:
+        if not candidate.any():
             return
-        pairs = np.unique(who * regions.k + dst)
-        who, dst = pairs // regions.k, pairs % regions.k
+        # Households of grid A bordering grid B, as sorted keys A * k + B.
+        pairs = np.unique(row[candidate] * k + labels[col[candidate]])
+        who, dst = pairs // k, pairs % k
+        border_keys = labels[who] * k + dst
+        by_border = np.argsort(border_keys, kind="stable")
+        border = _Border(border_keys[by_border], who[by_border])
         gains = _gains(regions, labels, who, dst)
         good = gains < -_MIN_GAIN
         order = np.argsort(gains[good], kind="stable")
-        moved = 0
+        changed = 0
         size, lower, upper, w = regions.size, regions.lower, regions.upper, regions.w
+        blocked: list[tuple[int, int]] = []
         for u, d in zip(who[good][order].tolist(), dst[good][order].tolist(), strict=True):
             src = regions.lab[u]
-            if src == d or size[src] - w[u] < lower[src] or size[d] + w[u] > upper[d]:
+            if src == d:
+                continue
+            if size[src] - w[u] < lower[src] or size[d] + w[u] > upper[d]:
+                blocked.append((u, d))
                 continue
             if regions.gain(u, d) >= -_MIN_GAIN:
                 continue
             if not regions.touches(u, d) or not regions.removable(u):
                 continue
             regions.move(u, d)
-            moved += 1
-        if moved < _REFINE_SETTLED * n:
+            changed += 1
+        for u, d in blocked:
+            changed += _swap(regions, border, u, d)
+        if changed < _REFINE_SETTLED * n:
             return
+
+
+class _Border:
+    """Households of each grid that border each other grid, at the start of a pass."""
+
+    def __init__(self, keys: IntArray, nodes: IntArray) -> None:
+        self.keys = keys
+        self.nodes = nodes.tolist()
+
+    def of(self, key: int) -> list[int]:
+        start = int(np.searchsorted(self.keys, key, side="left"))
+        end = int(np.searchsorted(self.keys, key, side="right"))
+        return self.nodes[start:end]
+
+
+def _swap(regions: Regions, border: _Border, u: int, dst: int) -> int:
+    """Swap ``u`` (in A, bordering ``dst``) with the best household of ``dst`` bordering A, if
+    that lowers the sum of squares and keeps sizes within bounds. Returns 1 if swapped."""
+    src = regions.lab[u]
+    if src == dst:
+        return 0
+    gain_u = regions.gain(u, dst)
+    if gain_u >= -_MIN_GAIN:
+        return 0
+    w, size = regions.w, regions.size
+    best, best_gain = -1, -gain_u - _MIN_GAIN
+    for v in border.of(dst * regions.k + src):
+        if v == u or regions.lab[v] != dst:
+            continue
+        delta = w[v] - w[u]
+        if not (
+            regions.lower[src] <= size[src] + delta <= regions.upper[src]
+            and regions.lower[dst] <= size[dst] - delta <= regions.upper[dst]
+        ):
+            continue
+        gain_v = regions.gain(v, src)
+        if gain_v < best_gain:
+            best, best_gain = v, gain_v
+    if best < 0 or not regions.touches(u, dst) or not regions.removable(u):
+        return 0
+    regions.move(u, dst)
+    v = best
+    if (
+        regions.touches(v, src)
+        and regions.removable(v)
+        and gain_u + regions.gain(v, src) < -_MIN_GAIN
+    ):
+        regions.move(v, src)
+        return 1
+    regions.move(u, src)  # Undo: src without u was connected, and u borders it.
+    return 0
 
 
 def _gains(regions: Regions, labels: IntArray, who: IntArray, dst: IntArray) -> FloatArray:

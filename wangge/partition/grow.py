@@ -24,8 +24,8 @@ IntArray = npt.NDArray[np.int64]
 
 __all__ = ["bisect", "centres_of", "initial_labels", "keep_main_parts", "regrow", "split_part"]
 
-_LLOYD_ROUNDS = 8
-_BIAS_UPDATES = 2
+_LLOYD_ROUNDS = 16
+_BIAS_UPDATES = 3
 # Candidate centres per household in the balanced Lloyd rounds: a power cell borders few others.
 _CANDIDATES = 8
 # Bias step per unit of relative excess, in units of the part's mean squared radius: about

@@ -35,6 +35,8 @@ __all__ = ["ComponentNote", "Solution", "choose_k", "k_range", "solve"]
 
 # Repair gives up after this many moves per household (far more than any instance needs).
 _MOVES_PER_HOUSEHOLD = 4
+# Share of the bounds' range kept free at each end when drawing from scratch.
+_HEADROOM = 0.15
 
 
 @dataclass(frozen=True)
@@ -113,10 +115,16 @@ def solve(
     label_upper = np.where(alive, hi[comp_of], np.inf)
     labels = _settle(graph, pos, weights, labels, comp_of, label_upper)
 
-    movable = np.ones(n, dtype=bool) if existing is None else labels != _mapped(existing, origin)
-    regions = Regions(graph, pos, weights, labels, label_lower, label_upper)
+    if existing is None:
+        movable = np.ones(n, dtype=bool)
+        aim_lower, aim_upper = _with_headroom(comp_weight, plans, lower, upper, comp_of, alive)
+    else:
+        movable = labels != _mapped(existing, origin)
+        aim_lower, aim_upper = label_lower, label_upper
+    regions = Regions(graph, pos, weights, labels, aim_lower, aim_upper)
     repair(regions, _MOVES_PER_HOUSEHOLD * n)
     refine(regions, movable)
+    regions.lower, regions.upper = label_lower.tolist(), label_upper.tolist()
     repair(regions, _MOVES_PER_HOUSEHOLD * n)
     labels = regions.labels()
 
@@ -147,6 +155,31 @@ def solve(
         upper=label_upper[used],
         notes=notes,
     )
+
+
+def _with_headroom(
+    comp_weight: FloatArray,
+    plans: list[tuple[int, bool]],
+    lower: float,
+    upper: float,
+    comp_of: IntArray,
+    alive: BoolArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Per label: the bounds a fresh partition aims at, ``_HEADROOM`` inside the real ones.
+
+    Grids drawn right at their bounds would spill over at the first few new households and
+    force a redraw to move many; a little room keeps redraws small. Components whose share per
+    grid falls outside the narrowed bounds aim at the real ones.
+    """
+    k = np.array([p[0] for p in plans], dtype=np.float64)
+    feasible = np.array([p[1] for p in plans], dtype=bool)
+    margin = _HEADROOM * (upper - lower)
+    share = comp_weight / k
+    narrow = feasible & (share >= lower + margin) & (share <= upper - margin)
+    lo, hi = _effective_bounds(comp_weight, plans, lower, upper)
+    lo = np.where(narrow, lower + margin, lo)
+    hi = np.where(narrow, upper - margin, hi)
+    return np.where(alive, lo[comp_of], 0.0), np.where(alive, hi[comp_of], np.inf)
 
 
 def _effective_bounds(

@@ -23,7 +23,7 @@ from wangge.partition.model import Households
 
 FloatArray = npt.NDArray[np.float64]
 
-__all__ = ["SyntheticVillage", "city", "village"]
+__all__ = ["SyntheticVillage", "city", "perturbed", "village"]
 
 _PERSONS = np.array([1, 2, 3, 4, 5, 6])
 _PERSON_WEIGHTS = np.array([15, 30, 25, 18, 9, 3]) / 100.0  # mean about 2.9, as the demo
@@ -104,6 +104,40 @@ def city(
             )
         )
     return result
+
+
+def perturbed(v: SyntheticVillage, share: float, *, seed: int = 0) -> Households:
+    """``v``'s households after ``share`` of them changed: half moved next to another household
+    of the village (a family moving house), half new next to existing ones (new houses)."""
+    rng = np.random.default_rng(seed)
+    old = v.households
+    n = len(old)
+    frame = LocalFrame.around(v.polygon.bounds)
+    xy = frame.to_local(old.lon, old.lat)
+    inner = shapely.transform(v.polygon, frame.from_lonlat).buffer(-2.0)
+    moving = rng.choice(n, size=round(n * share / 2), replace=False)
+    added = round(n * share) - len(moving)
+    # Near a random household, redrawn until inside the village (and not on a river).
+    spots = np.zeros((0, 2))
+    while len(spots) < len(moving) + added:
+        near = xy[rng.choice(n, size=len(moving) + added)] + rng.normal(
+            0, 15, (len(moving) + added, 2)
+        )
+        ok = shapely.contains_xy(inner, near[:, 0], near[:, 1])
+        for barrier in v.barriers:
+            local = shapely.transform(barrier, frame.from_lonlat)
+            ok &= shapely.distance(shapely.points(near), local) > 10.0
+        spots = np.concatenate([spots, near[ok]])
+    xy[moving] = spots[: len(moving)]
+    xy = np.concatenate([xy, spots[len(moving) : len(moving) + added]])
+    lonlat = frame.to_lonlat(xy)
+    persons = rng.choice(_PERSONS, size=added, p=_PERSON_WEIGHTS).astype(np.int64)
+    return Households(
+        ids=old.ids + tuple(f"{v.code}-new-{i:06d}" for i in range(added)),
+        lon=lonlat[:, 0],
+        lat=lonlat[:, 1],
+        persons=np.concatenate([old.persons, persons]),
+    )
 
 
 def _outline(rng: np.random.Generator, radius: float) -> Polygon:
