@@ -134,7 +134,8 @@ def test_wangge_grids_are_rounder_than_metis_grids() -> None:
     result = run(v, NORMS["fine"])
     assert result.graph is not None
     pos = LocalFrame.around(v.polygon.bounds).to_local(v.households.lon, v.households.lat)
-    metis = per_component(result.graph, pos, result.labels, metis_labels)
+    g = result.graph
+    metis = per_component(g.indptr, g.indices, pos, result.labels, metis_labels)
     assert len(np.unique(metis)) == len(result.grids)
     ours, theirs = mean_rms(pos, result.labels), mean_rms(pos, metis)
     assert ours <= 0.95 * theirs, (ours, theirs)

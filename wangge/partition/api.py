@@ -26,7 +26,7 @@ from wangge.partition.number import grid_codes
 from wangge.partition.quality import kept_share, pieces_per_label, rms_per_label
 from wangge.partition.solve import Solution, solve
 
-__all__ = ["Village", "partition_many", "partition_village"]
+__all__ = ["Village", "partition_many", "partition_village", "village_graph"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,10 +64,7 @@ def partition_village(
         raise ValueError("the village must be a non-empty Polygon or MultiPolygon")
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
-    frame = LocalFrame.around(village.bounds)
-    pos = frame.to_local(households.lon, households.lat)
-    local = [shapely.transform(g, frame.from_lonlat) for g in (village, *barriers)]
-    graph = build_graph(pos, walls_of(*local))
+    frame, pos, graph = village_graph(village, households, barriers)
     seconds["graph"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -105,6 +102,16 @@ def partition_village(
     )  # fmt: skip
     assignment = dict(zip(households.ids, (codes[i] for i in labels.tolist()), strict=True))
     return Result(code, assignment, grids, report, labels, graph)
+
+
+def village_graph(
+    village: BaseGeometry, households: Households, barriers: Sequence[BaseGeometry] = ()
+) -> tuple[LocalFrame, np.ndarray, Graph]:
+    """The village's metric frame, the households' positions in it, and their graph."""
+    frame = LocalFrame.around(village.bounds)
+    pos = frame.to_local(households.lon, households.lat)
+    local = [shapely.transform(g, frame.from_lonlat) for g in (village, *barriers)]
+    return frame, pos, build_graph(pos, walls_of(*local))
 
 
 def partition_many(

@@ -46,8 +46,10 @@ class Regions:
         labels: IntArray,
         lower: FloatArray,
         upper: FloatArray,
+        sticky: BoolArray | None = None,
     ) -> None:
         k = len(lower)
+        self.sticky: list[bool] = sticky.tolist() if sticky is not None else [False] * len(labels)
         self.graph = graph
         self.k = k
         self.lab: list[int] = labels.tolist()
@@ -143,18 +145,24 @@ class Regions:
         self.members[dst].add(u)
 
     def best_move(self, src: int, dst: int) -> int | None:
-        """The household of ``src`` bordering ``dst`` whose move costs least, if any may move.
+        """The household of ``src`` bordering ``dst`` whose move costs least, if any may move;
+        households that keep the grid they had (``sticky``) only when no other can.
 
         The O(degree) test first; when it rejects every candidate, a search of the region
         finds those that are not cut vertices after all.
         """
-        candidates = sorted(
-            (self.gain(u, dst), u) for u in self.members[src] if self.touches(u, dst)
-        )
-        for _, u in candidates:
+        sticky, lab, ind, ptr = self.sticky, self.lab, self.ind, self.ptr
+        bordering = []
+        for u in self.members[src]:
+            for j in range(ptr[u], ptr[u + 1]):
+                if lab[ind[j]] == dst:
+                    bordering.append(u)
+                    break
+        candidates = sorted((sticky[u], self.gain(u, dst), u) for u in bordering)
+        for *_, u in candidates:
             if self.removable(u):
                 return u
-        for _, u in candidates:
+        for *_, u in candidates:
             if self.stays_connected_without(u):
                 return u
         return None
@@ -259,8 +267,8 @@ def _chain(
 
 
 def refine(regions: Regions, movable: BoolArray) -> None:
-    """Hartigan moves of ``movable`` households that keep every size within bounds, and swaps
-    of two households between neighbouring grids where a single move would break a bound."""
+    """Hartigan moves of ``movable`` households that keep every size within bounds, then swaps
+    of two households between neighbouring grids (sizes unchanged) where both gain."""
     graph = regions.graph
     n, k = graph.n, regions.k
     for _ in range(_REFINE_PASSES):
@@ -270,24 +278,16 @@ def refine(regions: Regions, movable: BoolArray) -> None:
         candidate &= graph.removable(labels)[row]
         if not candidate.any():
             return
-        # Households of grid A bordering grid B, as sorted keys A * k + B.
         pairs = np.unique(row[candidate] * k + labels[col[candidate]])
         who, dst = pairs // k, pairs % k
-        border_keys = labels[who] * k + dst
-        by_border = np.argsort(border_keys, kind="stable")
-        border = _Border(border_keys[by_border], who[by_border])
         gains = _gains(regions, labels, who, dst)
-        good = gains < -_MIN_GAIN
-        order = np.argsort(gains[good], kind="stable")
         changed = 0
         size, lower, upper, w = regions.size, regions.lower, regions.upper, regions.w
-        blocked: list[tuple[int, int]] = []
+        good = gains < -_MIN_GAIN
+        order = np.argsort(gains[good], kind="stable")
         for u, d in zip(who[good][order].tolist(), dst[good][order].tolist(), strict=True):
             src = regions.lab[u]
-            if src == d:
-                continue
-            if size[src] - w[u] < lower[src] or size[d] + w[u] > upper[d]:
-                blocked.append((u, d))
+            if src == d or size[src] - w[u] < lower[src] or size[d] + w[u] > upper[d]:
                 continue
             if regions.gain(u, d) >= -_MIN_GAIN:
                 continue
@@ -295,60 +295,55 @@ def refine(regions: Regions, movable: BoolArray) -> None:
                 continue
             regions.move(u, d)
             changed += 1
-        for u, d in blocked:
-            changed += _swap(regions, border, u, d)
+        for u, v in _swap_pairs(labels, who, dst, gains, k):
+            changed += _swap(regions, u, v)
         if changed < _REFINE_SETTLED * n:
             return
 
 
-class _Border:
-    """Households of each grid that border each other grid, at the start of a pass."""
+def _swap_pairs(
+    labels: IntArray, who: IntArray, dst: IntArray, gains: FloatArray, k: int
+) -> list[tuple[int, int]]:
+    """For each pair of neighbouring grids, the best household to move each way, where the
+    two moves together gain (most gain first)."""
+    key = labels[who] * k + dst
+    order = np.lexsort((gains, key))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = key[order[1:]] != key[order[:-1]]
+    best = order[first]
+    keys, best_gain = key[best], gains[best]
+    back = (keys % k) * k + keys // k
+    found = np.minimum(np.searchsorted(keys, back), len(keys) - 1)
+    paired = (keys[found] == back) & (keys < back)
+    total = best_gain[paired] + best_gain[found[paired]]
+    worth = total < -_MIN_GAIN
+    u = who[best[paired][worth]]
+    v = who[best[found[paired]][worth]]
+    by_gain = np.argsort(total[worth], kind="stable")
+    return list(zip(u[by_gain].tolist(), v[by_gain].tolist(), strict=True))
 
-    def __init__(self, keys: IntArray, nodes: IntArray) -> None:
-        self.keys = keys
-        self.nodes = nodes.tolist()
 
-    def of(self, key: int) -> list[int]:
-        start = int(np.searchsorted(self.keys, key, side="left"))
-        end = int(np.searchsorted(self.keys, key, side="right"))
-        return self.nodes[start:end]
-
-
-def _swap(regions: Regions, border: _Border, u: int, dst: int) -> int:
-    """Swap ``u`` (in A, bordering ``dst``) with the best household of ``dst`` bordering A, if
-    that lowers the sum of squares and keeps sizes within bounds. Returns 1 if swapped."""
-    src = regions.lab[u]
-    if src == dst:
-        return 0
-    gain_u = regions.gain(u, dst)
-    if gain_u >= -_MIN_GAIN:
+def _swap(regions: Regions, u: int, v: int) -> int:
+    """Swap ``u`` (of grid A) and ``v`` (of a neighbouring grid B) if both grids stay
+    contiguous and within bounds and the sum of squares falls. Returns 1 if swapped."""
+    a, b = regions.lab[u], regions.lab[v]
+    if a == b or not regions.touches(u, b) or not regions.removable(u):
         return 0
     w, size = regions.w, regions.size
-    best, best_gain = -1, -gain_u - _MIN_GAIN
-    for v in border.of(dst * regions.k + src):
-        if v == u or regions.lab[v] != dst:
-            continue
-        delta = w[v] - w[u]
-        if not (
-            regions.lower[src] <= size[src] + delta <= regions.upper[src]
-            and regions.lower[dst] <= size[dst] - delta <= regions.upper[dst]
-        ):
-            continue
-        gain_v = regions.gain(v, src)
-        if gain_v < best_gain:
-            best, best_gain = v, gain_v
-    if best < 0 or not regions.touches(u, dst) or not regions.removable(u):
-        return 0
-    regions.move(u, dst)
-    v = best
-    if (
-        regions.touches(v, src)
-        and regions.removable(v)
-        and gain_u + regions.gain(v, src) < -_MIN_GAIN
+    delta = w[v] - w[u]
+    if not (
+        regions.lower[a] <= size[a] + delta <= regions.upper[a]
+        and regions.lower[b] <= size[b] - delta <= regions.upper[b]
     ):
-        regions.move(v, src)
+        return 0
+    gain_u = regions.gain(u, b)
+    if gain_u + regions.gain(v, a) >= -_MIN_GAIN:
+        return 0
+    regions.move(u, b)
+    if regions.touches(v, a) and regions.removable(v) and gain_u + regions.gain(v, a) < -_MIN_GAIN:
+        regions.move(v, a)
         return 1
-    regions.move(u, src)  # Undo: src without u was connected, and u borders it.
+    regions.move(u, a)  # Undo: a without u was connected, and u borders it.
     return 0
 
 

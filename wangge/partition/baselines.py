@@ -3,7 +3,7 @@
 For the benchmark and the tests only: pymetis and spopt are development dependencies, imported
 when a function here is called, never by the rest of the package.
 
-Both get wangge's graph and wangge's number of grids in each connected component (METIS's
+All get wangge's graph and wangge's number of grids in each connected component (METIS's
 contiguity option refuses a disconnected graph, and a grid cannot span two components anyway).
 """
 
@@ -14,8 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
-
-from wangge.partition.graph import Graph
+from scipy.sparse.csgraph import connected_components
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -25,14 +24,15 @@ __all__ = ["metis_labels", "per_component", "skater_labels"]
 Method = Callable[[csr_matrix, FloatArray, int], IntArray]
 
 
-def per_component(graph: Graph, pos: FloatArray, like: IntArray, method: Method) -> IntArray:
-    """Labels from ``method`` run on each component with as many parts as ``like`` has there."""
-    count, component = graph.components()
-    matrix = csr_matrix(
-        (np.ones(len(graph.indices), dtype=np.int32), graph.indices, graph.indptr),
-        shape=(graph.n, graph.n),
-    )
-    labels = np.zeros(graph.n, dtype=np.int64)
+def per_component(
+    indptr: IntArray, indices: IntArray, pos: FloatArray, like: IntArray, method: Method
+) -> IntArray:
+    """Labels from ``method`` run on each component of the graph (CSR ``indptr``/``indices``)
+    with as many parts as ``like`` has there."""
+    n = len(indptr) - 1
+    matrix = csr_matrix((np.ones(len(indices), dtype=np.int32), indices, indptr), shape=(n, n))
+    count, component = connected_components(matrix, directed=False)
+    labels = np.zeros(n, dtype=np.int64)
     offset = 0
     for c in range(count):
         idx = np.flatnonzero(component == c)

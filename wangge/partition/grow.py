@@ -24,15 +24,13 @@ IntArray = npt.NDArray[np.int64]
 
 __all__ = ["bisect", "centres_of", "initial_labels", "keep_main_parts", "regrow", "split_part"]
 
-_LLOYD_ROUNDS = 16
-_BIAS_UPDATES = 3
+_LLOYD_ROUNDS = 10
+_BIAS_UPDATES = 4
 # Candidate centres per household in the balanced Lloyd rounds: a power cell borders few others.
-_CANDIDATES = 8
+_CANDIDATES = 6
 # Bias step per unit of relative excess, in units of the part's mean squared radius: about
 # the shift that moves a border by the excess, halved for stability.
-_BIAS_STEP = 2.0
-# Added to the cost of joining a part that is already full, so growth prefers parts with room.
-_FULL = 1e18
+_BIAS_STEP = 1.5
 
 
 def initial_labels(pos: FloatArray, weights: FloatArray, k: int) -> IntArray:
@@ -99,7 +97,7 @@ def _balanced_lloyd(pos: FloatArray, weights: FloatArray, labels: IntArray, k: i
     candidates = min(k, _CANDIDATES)
     rows = np.arange(len(pos))
     for round_ in range(_LLOYD_ROUNDS):
-        if round_ % 4 == 0:  # The centres move little; the nearest ones change rarely.
+        if round_ % 5 == 0:  # The centres move little; the nearest ones change rarely.
             near = cKDTree(centres).query(pos, k=candidates)[1].reshape(len(pos), candidates)
         d2 = (pos[:, 0, None] - centres[:, 0][near]) ** 2 + (
             pos[:, 1, None] - centres[:, 1][near]
@@ -119,8 +117,11 @@ def _balanced_lloyd(pos: FloatArray, weights: FloatArray, labels: IntArray, k: i
     return labels
 
 
-def keep_main_parts(graph: Graph, labels: IntArray, weights: FloatArray) -> IntArray:
-    """``labels`` with every household outside its label's heaviest connected part set to -1."""
+def keep_main_parts(
+    graph: Graph, labels: IntArray, weights: FloatArray, up_to: float = np.inf
+) -> IntArray:
+    """``labels`` with every household outside its label's heaviest connected part set to -1
+    (only in parts of weight at most ``up_to``, if given)."""
     u, v = graph.edges()
     same = (labels[u] == labels[v]) & (labels[u] >= 0)
     count, part = connected_components_of(graph.n, u[same], v[same])
@@ -135,20 +136,24 @@ def keep_main_parts(graph: Graph, labels: IntArray, weights: FloatArray) -> IntA
     heads = order[first & (part_label[order] >= 0)]
     main[part_label[heads]] = heads
     kept = (labels >= 0) & (part == main[np.maximum(labels, 0)])
+    kept |= part_weight[part] > up_to
     return np.where(kept, labels, -1)
 
 
 def regrow(
     graph: Graph, pos: FloatArray, labels: IntArray, weights: FloatArray, upper: FloatArray
 ) -> IntArray:
-    """Unlabelled households join a neighbouring label, nearest centre first, round by round.
+    """Unlabelled households join a neighbouring label, round by round.
 
-    Each joins through an edge to a household labelled in an earlier round, so labels that were
-    contiguous stay contiguous. Labels at or above ``upper`` are joined only when no neighbour
-    has room. Households with no labelled household in their component stay -1.
+    Each joins the label most of its labelled neighbours have (a household among those of one
+    grid belongs with them; joining another would cut that grid's edges through it), the
+    nearest centre among equals. Each joins through an edge to a household labelled in an
+    earlier round, so labels that were contiguous stay contiguous. Labels at or above ``upper``
+    are joined only when no neighbour has room. Households with no labelled household in their
+    component stay -1.
     """
     labels = labels.copy()
-    k = len(upper)
+    k = max(len(upper), 1)
     while True:
         open_ = labels < 0
         if not open_.any():
@@ -156,14 +161,15 @@ def regrow(
         entry = open_[graph.row] & (labels[graph.indices] >= 0)
         if not entry.any():
             return labels
-        who = graph.row[entry]
-        joins = labels[graph.indices[entry]]
+        pairs, votes = np.unique(
+            graph.row[entry] * k + labels[graph.indices[entry]], return_counts=True
+        )
+        who, joins = pairs // k, pairs % k
         centres, _ = centres_of(pos, labels, k)
         sizes = np.bincount(labels[labels >= 0], weights=weights[labels >= 0], minlength=k)
-        cost = ((pos[who] - centres[joins]) ** 2).sum(axis=1) + _FULL * (
-            sizes[joins] >= upper[joins]
-        )
-        order = np.lexsort((cost, who))
+        distance = ((pos[who] - centres[joins]) ** 2).sum(axis=1)
+        full = sizes[joins] >= upper[joins]
+        order = np.lexsort((distance, -votes, full, who))
         first = np.ones(len(order), dtype=bool)
         first[1:] = who[order[1:]] != who[order[:-1]]
         labels[who[order[first]]] = joins[order[first]]

@@ -35,6 +35,9 @@ __all__ = ["ComponentNote", "Solution", "choose_k", "k_range", "solve"]
 
 # Repair gives up after this many moves per household (far more than any instance needs).
 _MOVES_PER_HOUSEHOLD = 4
+# Pieces of at most this many (average) households, cut off from their grid, rejoin a neighbour
+# before larger pieces are considered.
+_STRAY_WEIGHT = 3
 # Share of the bounds' range kept free at each end when drawing from scratch.
 _HEADROOM = 0.15
 
@@ -121,7 +124,7 @@ def solve(
     else:
         movable = labels != _mapped(existing, origin)
         aim_lower, aim_upper = label_lower, label_upper
-    regions = Regions(graph, pos, weights, labels, aim_lower, aim_upper)
+    regions = Regions(graph, pos, weights, labels, aim_lower, aim_upper, sticky=~movable)
     repair(regions, _MOVES_PER_HOUSEHOLD * n)
     refine(regions, movable)
     regions.lower, regions.upper = label_lower.tolist(), label_upper.tolist()
@@ -225,8 +228,16 @@ def _from_existing(
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Existing labels, cleaned: contiguous, one component each, as many per component as the
     bounds allow. Returns labels, origin and component per label (-1: a dissolved label)."""
-    labels = keep_main_parts(graph, existing.astype(np.int64), weights)
     old_k = int(existing.max()) + 1 if len(existing) else 0
+    # New households join a neighbouring grid first: left out, they would cut the edges between
+    # their neighbours and split grids that are really still in one piece.
+    # Then households cut off from their grid (most often one that moved house) rejoin a
+    # neighbour, which mends the grids they had split, before larger pieces are let go.
+    unbounded = np.full(old_k, np.inf)
+    labels = regrow(graph, pos, existing.astype(np.int64), weights, unbounded)
+    labels = keep_main_parts(graph, labels, weights, up_to=_STRAY_WEIGHT * float(weights.mean()))
+    labels = regrow(graph, pos, labels, weights, unbounded)
+    labels = keep_main_parts(graph, labels, weights)
     comp_of = np.full(old_k, -1, dtype=np.int64)
     held = labels >= 0
     comp_of[labels[held]] = component[held]
