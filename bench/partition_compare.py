@@ -11,10 +11,12 @@ of the issue's METIS measurement), and the city: about 700,000 households in 1,2
 (--quick: 30,000 in 60), 30-40 households.
 
 Every method gets wangge's graph (Delaunay, cut at the village boundary and the river) and
-wangge's number of grids in each connected component. Columns:
+wangge's number of grids in each connected component. A single town is one partition problem,
+numbered without a village code (at 100,000 households it has more grids than the 3-digit
+sequence of a village allows). Columns:
 
     s        wall time of the whole method: wangge's includes its graph and the grid polygons
-             (the city on 2 processes); METIS's and SKATER's only their partitioning call
+             (one process unless --workers); METIS's and SKATER's only their partitioning call
     part s   the partitioning step alone, on one core (wangge: solve; others: as above)
     in bds   share of grids within the bounds
     split    grids not contiguous on the graph
@@ -207,7 +209,7 @@ def stability(
         index = {c: i for i, c in enumerate(codes)}
         before_w.append(np.array([index[assignment[i]] for i in v.households.ids]))
         after_w.append(result.labels[:n])
-        pos, graph = village_graph(v.polygon, hh, v.barriers)[1:]
+        pos, graph = village_graph(v.polygon, hh, v.barriers, inst.targets)[1:]
         metis_new = per_component(graph.indptr, graph.indices, pos, result.labels, metis_labels)
         before_m.append(metis_old)
         after_m.append(metis_new[:n])
@@ -226,7 +228,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="towns up to 20k, a small city (< 2 min)")
     ap.add_argument("--cap", type=float, default=60.0, help="seconds before SKATER is killed")
-    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--workers", type=int, default=1, help="processes for wangge (default 1)")
     ap.add_argument("--skater-child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.skater_child:
@@ -236,17 +238,17 @@ def main() -> None:
     fine, urban = NORMS["fine"], NORMS["urban"]
     towns = [1_000, 5_000, 20_000] if args.quick else [1_000, 5_000, 20_000, 100_000]
     specs: list[tuple[str, list[SyntheticVillage], Targets]] = [
-        (f"town {n // 1000}k", [village(n, seed=n)], fine) for n in towns
+        (f"town {n // 1000}k", [village(n, seed=n, code="")], fine) for n in towns
     ]
     if not args.quick:
-        specs.append(("town 100k 300-500", [village(100_000, seed=100_000)], urban))
+        specs.append(("town 100k 300-500", [village(100_000, seed=100_000, code="")], urban))
     villages, total = (60, 30_000) if args.quick else (1_293, 700_000)
     specs.append((f"city {total // 1000}k/{villages}", city(villages, total, seed=1), fine))
 
     rows: list[Row] = []
     for name, vs, targets in specs:
         inst = Instance(name, vs, targets)
-        inst.graphs = [village_graph(v.polygon, v.households, v.barriers)[1:] for v in vs]
+        inst.graphs = [village_graph(v.polygon, v.households, v.barriers, targets)[1:] for v in vs]
         households = sum(len(v.households) for v in vs)
         workers = args.workers if len(vs) > 1 else 1
         print(f"... {name}: {households:,} households in {len(vs):,} village(s)", file=sys.stderr)

@@ -6,7 +6,6 @@ village gives the same grids on every machine and run).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -64,12 +63,12 @@ def partition_village(
         raise ValueError("the village must be a non-empty Polygon or MultiPolygon")
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
-    frame, pos, graph = village_graph(village, households, barriers)
+    frame, pos, graph = village_graph(village, households, barriers, targets)
     seconds["graph"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     persons = households.persons.astype(np.float64)
-    weights = persons if targets.measure == "persons" else np.ones(len(households))
+    weights = _weights(households, targets)
     previous_codes, existing_labels = _existing_labels(households, existing)
     solution = solve(
         graph,
@@ -105,24 +104,48 @@ def partition_village(
 
 
 def village_graph(
-    village: BaseGeometry, households: Households, barriers: Sequence[BaseGeometry] = ()
+    village: BaseGeometry,
+    households: Households,
+    barriers: Sequence[BaseGeometry] = (),
+    targets: Targets | None = None,
 ) -> tuple[LocalFrame, np.ndarray, Graph]:
-    """The village's metric frame, the households' positions in it, and their graph."""
+    """The village's metric frame, the households' positions in it, and their graph.
+
+    With ``targets``, groups cut off only by the village boundary that are lighter than a
+    grid's minimum keep their edges (``graph.build_graph``).
+    """
     frame = LocalFrame.around(village.bounds)
     pos = frame.to_local(households.lon, households.lat)
-    local = [shapely.transform(g, frame.from_lonlat) for g in (village, *barriers)]
-    return frame, pos, build_graph(pos, walls_of(*local))
+    boundary = walls_of(shapely.transform(village, frame.from_lonlat))
+    hard = walls_of(*(shapely.transform(b, frame.from_lonlat) for b in barriers))
+    graph = build_graph(
+        pos,
+        hard,
+        boundary,
+        weights=_weights(households, targets) if targets else None,
+        min_weight=targets.minimum if targets else 0.0,
+    )
+    return frame, pos, graph
+
+
+def _weights(households: Households, targets: Targets) -> np.ndarray:
+    if targets.measure == "persons":
+        return households.persons.astype(np.float64)
+    return np.ones(len(households))
 
 
 def partition_many(
-    villages: Iterable[Village], *, workers: int | None = None, polygons: bool = True
+    villages: Iterable[Village], *, workers: int = 1, polygons: bool = True
 ) -> list[Result]:
-    """``partition_village`` for each village, on ``workers`` processes (default: all cores).
+    """``partition_village`` for each village, on ``workers`` processes.
 
     Results come back in input order, without their graphs (they are large to ship back).
+    One process is the default: on the 2-vCPU machines this project runs on, two processes
+    each ran at half speed or less (the vCPUs share one core's throughput), so a pool made a
+    city slower (see docs/decisions/0013-partitioning.md); give more where cores are real.
     """
     listed = list(villages)
-    workers = min(workers or os.cpu_count() or 1, max(len(listed), 1))
+    workers = min(max(workers, 1), max(len(listed), 1))
     if workers <= 1:
         return [_one(v, polygons) for v in listed]
     # Big villages first, so that no worker is left with a town at the end.

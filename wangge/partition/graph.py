@@ -3,7 +3,8 @@
 Nodes are households; edges are the Delaunay triangulation of their positions (metres, local
 frame), less every edge that crosses a wall -- the village boundary or a barrier (a river, a main
 road). Grids are contiguous on this graph, so a grid never reaches across a river or outside its
-village to join two groups of households.
+village to join two groups of households. (One exception, for the boundary only: a group that
+the cut would leave lighter than a grid's minimum keeps its edges; see ``build_graph``.)
 
 Co-located households (one building, one courtyard) share a point. The triangulation needs
 distinct points, so they are spread on a tiny golden-angle spiral (0.2 m for the first, about 3 m
@@ -120,19 +121,43 @@ def walls_of(*geometries: shapely.Geometry) -> FloatArray:
     return np.concatenate(segments)
 
 
-def build_graph(xy: FloatArray, walls: FloatArray) -> Graph:
-    """The graph of households at ``xy`` (metres), without edges that cross a wall segment."""
+def build_graph(
+    xy: FloatArray,
+    walls: FloatArray,
+    soft_walls: FloatArray | None = None,
+    *,
+    weights: FloatArray | None = None,
+    min_weight: float = 0.0,
+) -> Graph:
+    """The graph of households at ``xy`` (metres), without edges that cross a wall segment.
+
+    Edges across ``soft_walls`` (the village boundary) are cut too, except those of a group of
+    households that the cut would leave lighter than ``min_weight`` (by ``weights``): a lone
+    farmhouse in a fold of the boundary, or a household placed just outside it, stays joined
+    to its neighbours rather than becoming a grid of its own.
+    """
     xy = spread_colocated(np.asarray(xy, dtype=np.float64))
     u, v = _triangulation_edges(xy)
-    if len(u) and len(walls):
-        lines = shapely.linestrings(np.stack([xy[u], xy[v]], axis=1))
-        crossing, _ = shapely.STRtree(shapely.linestrings(walls)).query(
-            lines, predicate="intersects"
-        )
-        keep = np.ones(len(u), dtype=bool)
-        keep[crossing] = False
-        u, v = u[keep], v[keep]
-    return _angular_csr(xy, u, v)
+    hard = _crossing(xy, u, v, walls)
+    soft = _crossing(xy, u, v, soft_walls) & ~hard
+    keep = ~hard & ~soft
+    if soft.any() and min_weight > 0:
+        count, component = connected_components_of(len(xy), u[keep], v[keep])
+        mass = np.bincount(component, weights=weights, minlength=count)
+        light = mass < min_weight
+        keep |= soft & (light[component[u]] | light[component[v]])
+    return _angular_csr(xy, u[keep], v[keep])
+
+
+def _crossing(xy: FloatArray, u: IntArray, v: IntArray, walls: FloatArray | None) -> BoolArray:
+    """Which edges (u, v) cross one of the wall segments."""
+    crossing = np.zeros(len(u), dtype=bool)
+    if walls is None or not len(walls) or not len(u):
+        return crossing
+    lines = shapely.linestrings(np.stack([xy[u], xy[v]], axis=1))
+    hit, _ = shapely.STRtree(shapely.linestrings(walls)).query(lines, predicate="intersects")
+    crossing[hit] = True
+    return crossing
 
 
 def spread_colocated(xy: FloatArray) -> FloatArray:

@@ -22,7 +22,15 @@ from wangge.partition.graph import Graph, connected_components_of
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-__all__ = ["bisect", "centres_of", "initial_labels", "keep_main_parts", "regrow", "split_part"]
+__all__ = [
+    "bisect",
+    "centres_of",
+    "initial_labels",
+    "keep_main_parts",
+    "mend_splits",
+    "regrow",
+    "split_part",
+]
 
 _LLOYD_ROUNDS = 10
 _BIAS_UPDATES = 4
@@ -138,6 +146,48 @@ def keep_main_parts(
     kept = (labels >= 0) & (part == main[np.maximum(labels, 0)])
     kept |= part_weight[part] > up_to
     return np.where(kept, labels, -1)
+
+
+def mend_splits(graph: Graph, labels: IntArray, weights: FloatArray, rounds: int = 8) -> IntArray:
+    """Rejoin the pieces of split grids through one household, where one can be spared.
+
+    A grid split in two (a household that held it together moved away, or a new one came
+    between) is mended by taking in one household of another grid that touches both pieces
+    and whose own grid stays connected without it: one household changes grid instead of the
+    whole cut-off piece.
+    """
+    labels = labels.copy()
+    indptr, indices = graph.indptr, graph.indices
+    for _ in range(rounds):
+        u, v = graph.edges()
+        same = (labels[u] == labels[v]) & (labels[u] >= 0)
+        count, part = connected_components_of(graph.n, u[same], v[same])
+        part_weight = np.bincount(part, weights=weights, minlength=count)
+        part_label = np.full(count, -1, dtype=np.int64)
+        part_label[part] = labels
+        order = np.lexsort((-part_weight, part_label))
+        main = np.zeros(count, dtype=bool)
+        main[order[0]] = True
+        main[order[1:]] = part_label[order[1:]] != part_label[order[:-1]]
+        loose = ~main & (part_label >= 0)
+        if not loose.any():
+            return labels
+        removable = graph.removable(labels)
+        # Households next to a loose piece of another grid.
+        entry = loose[part[indices]] & (labels[graph.row] != labels[indices]) & removable[graph.row]
+        mended: set[int] = set()
+        for x, piece in zip(graph.row[entry].tolist(), part[indices[entry]].tolist(), strict=True):
+            grid = int(part_label[piece])
+            if grid in mended or labels[x] == grid:
+                continue
+            around = indices[indptr[x] : indptr[x + 1]]
+            joins_main = (labels[around] == grid) & main[part[around]]
+            if joins_main.any():
+                labels[x] = grid
+                mended.add(grid)
+        if not mended:
+            return labels
+    return labels
 
 
 def regrow(

@@ -28,12 +28,13 @@ def grid_codes(
 ) -> list[str]:
     """A code for each grid (same order as ``centroids``).
 
-    ``village_code`` is the 12-digit statistical code, or "" for bare 3-digit sequences.
+    ``village_code`` is the 12-digit statistical code, or "" for bare sequences (3 digits, or
+    more for an instance of over 999 grids, which the 15-digit rule cannot number).
     ``previous`` gives, per grid, the code of the existing grid it continues (or None).
     """
     if village_code and not _VILLAGE_CODE.fullmatch(village_code):
         raise ValueError(f"a village code has 12 digits, not {village_code!r}")
-    if len(centroids) > _MAX_GRIDS:
+    if village_code and len(centroids) > _MAX_GRIDS:
         raise ValueError(f"{len(centroids)} grids do not fit a 3-digit sequence")
     kept: dict[int, int] = {}
     if not renumber:
@@ -43,12 +44,13 @@ def grid_codes(
                 kept[i] = seq
     fresh = [i for i in reading_order(list(centroids)) if i not in kept]
     start = max(kept.values(), default=0)
-    if start + len(fresh) > _MAX_GRIDS:
+    if village_code and start + len(fresh) > _MAX_GRIDS:
         raise ValueError("no free 3-digit sequence left for the new grids; renumber the village")
     sequence = dict(kept)
     for offset, i in enumerate(fresh, start=1):
         sequence[i] = start + offset
-    return [f"{village_code}{sequence[i]:03d}" for i in range(len(centroids))]
+    width = max(3, len(str(start + len(fresh))))  # Wider only without a village code.
+    return [f"{village_code}{sequence[i]:0{width}d}" for i in range(len(centroids))]
 
 
 def _sequence(village_code: str, code: str | None) -> int | None:

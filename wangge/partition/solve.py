@@ -25,7 +25,13 @@ import numpy.typing as npt
 
 from wangge.partition.balance import Regions, refine, repair
 from wangge.partition.graph import Graph
-from wangge.partition.grow import initial_labels, keep_main_parts, regrow, split_part
+from wangge.partition.grow import (
+    initial_labels,
+    keep_main_parts,
+    mend_splits,
+    regrow,
+    split_part,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -106,7 +112,8 @@ def solve(
     members = np.split(np.argsort(component, kind="stable"), np.cumsum(comp_size)[:-1])
 
     if existing is None:
-        labels, origin, comp_of = _fresh(pos, weights, members, plans)
+        # Drafts on the spread positions, so that a building can be split between grids.
+        labels, origin, comp_of = _fresh(graph.xy, weights, members, plans)
     else:
         labels, origin, comp_of = _from_existing(
             graph, pos, weights, existing, component, members, plans, (lower, upper)
@@ -237,6 +244,7 @@ def _from_existing(
     labels = regrow(graph, pos, existing.astype(np.int64), weights, unbounded)
     labels = keep_main_parts(graph, labels, weights, up_to=_STRAY_WEIGHT * float(weights.mean()))
     labels = regrow(graph, pos, labels, weights, unbounded)
+    labels = mend_splits(graph, labels, weights)
     labels = keep_main_parts(graph, labels, weights)
     comp_of = np.full(old_k, -1, dtype=np.int64)
     held = labels >= 0
@@ -257,7 +265,7 @@ def _from_existing(
         if not present:  # Nothing of this component was assigned before: from scratch.
             fresh = np.array([new_label(c) for _ in range(want)], dtype=np.int64)
             labels[idx] = (
-                fresh[initial_labels(pos[idx], weights[idx], want)] if want > 1 else fresh[0]
+                fresh[initial_labels(graph.xy[idx], weights[idx], want)] if want > 1 else fresh[0]
             )
             continue
         fewest, most = k_range(float(weights[idx].sum()), *bounds) if feasible else (want, want)
