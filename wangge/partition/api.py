@@ -116,14 +116,20 @@ def village_graph(
     """
     frame = LocalFrame.around(village.bounds)
     pos = frame.to_local(households.lon, households.lat)
-    boundary = walls_of(shapely.transform(village, frame.from_lonlat))
-    hard = walls_of(*(shapely.transform(b, frame.from_lonlat) for b in barriers))
+    local_village = shapely.transform(village, frame.from_lonlat)
+    local_barriers = [shapely.transform(b, frame.from_lonlat) for b in barriers]
+    zones = None
+    if barriers:
+        zones = np.full(len(households), -1, dtype=np.int64)
+        for z, face in enumerate(polygon_step.faces_of(local_village, local_barriers)):
+            zones[shapely.contains_xy(face, pos[:, 0], pos[:, 1])] = z
     graph = build_graph(
         pos,
-        hard,
-        boundary,
+        walls_of(*local_barriers),
+        walls_of(local_village),
         weights=_weights(households, targets) if targets else None,
         min_weight=targets.minimum if targets else 0.0,
+        zones=zones,
     )
     return frame, pos, graph
 

@@ -128,13 +128,16 @@ def build_graph(
     *,
     weights: FloatArray | None = None,
     min_weight: float = 0.0,
+    zones: IntArray | None = None,
 ) -> Graph:
     """The graph of households at ``xy`` (metres), without edges that cross a wall segment.
 
     Edges across ``soft_walls`` (the village boundary) are cut too, except those of a group of
     households that the cut would leave lighter than ``min_weight`` (by ``weights``): a lone
     farmhouse in a fold of the boundary, or a household placed just outside it, stays joined
-    to its neighbours rather than becoming a grid of its own.
+    to its neighbours rather than becoming a grid of its own. Such an edge is kept only between
+    households of the same ``zone`` (the village's faces between barriers; -1 outside them), so
+    it never joins two sides of a river round the outside of the village.
     """
     xy = spread_colocated(np.asarray(xy, dtype=np.float64))
     u, v = _triangulation_edges(xy)
@@ -145,7 +148,10 @@ def build_graph(
         count, component = connected_components_of(len(xy), u[keep], v[keep])
         mass = np.bincount(component, weights=weights, minlength=count)
         light = mass < min_weight
-        keep |= soft & (light[component[u]] | light[component[v]])
+        rescue = soft & (light[component[u]] | light[component[v]])
+        if zones is not None:
+            rescue &= (zones[u] == zones[v]) | (zones[u] < 0) | (zones[v] < 0)
+        keep |= rescue
     return _angular_csr(xy, u[keep], v[keep])
 
 

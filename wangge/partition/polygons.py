@@ -41,10 +41,11 @@ _BORDER_TOLERANCE = 1e-9
 
 def faces_of(village: BaseGeometry, barriers: Sequence[BaseGeometry]) -> list[BaseGeometry]:
     """The village cut along the barriers (lon/lat)."""
-    lines = [shapely.intersection(b, village) for b in barriers if not b.is_empty]
-    lines = [line for line in lines if not line.is_empty and line.length > 0]
+    lines = [b for b in barriers if not b.is_empty and b.intersects(village)]
     if not lines:
         return [village]
+    # Noded whole: a barrier clipped to the village first may end a rounding error short of the
+    # boundary, and then cut nothing. Faces outside the village are dropped below.
     noded = shapely.union_all([village.boundary, *lines])
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
     inside = shapely.contains(village, shapely.point_on_surface(faces))
@@ -82,10 +83,18 @@ def grid_polygons(
             pieces[label].append(polygon)
     polygons = [_union(group) for group in pieces]
     extent = max(village.bounds[2] - village.bounds[0], village.bounds[3] - village.bounds[1])
-    for face in empty_faces:
-        owner = _longest_border(face, polygons, _BORDER_TOLERANCE * extent)
-        if owner is not None:
-            polygons[owner] = shapely.union(polygons[owner], face)
+    waiting = list(empty_faces)
+    while waiting:  # A face may touch only other empty faces until those have joined a grid.
+        still = []
+        for face in waiting:
+            owner = _longest_border(face, polygons, _BORDER_TOLERANCE * extent)
+            if owner is None:
+                still.append(face)
+            else:
+                polygons[owner] = shapely.union(polygons[owner], face)
+        if len(still) == len(waiting):
+            break
+        waiting = still
     return polygons, len(empty_faces)
 
 
