@@ -78,7 +78,7 @@ def villages(draw: st.DrawFn) -> tuple[BaseGeometry, Households, tuple[BaseGeome
     return village, households, barriers, Targets(lower, upper)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(villages())
 def test_random_villages_meet_every_guarantee(
     case: tuple[BaseGeometry, Households, tuple[BaseGeometry, ...], Targets],
@@ -99,6 +99,5 @@ def test_random_villages_meet_every_guarantee(
     fewest, most = k_range(len(households), targets.minimum, targets.maximum)
     if result.graph.components()[0] == 1 and fewest <= most:
         assert result.report.in_bounds_share == 1.0
-        assert not result.report.issues or {i.code for i in result.report.issues} <= {
-            "outside_village"
-        }
+        # Only notes about the input may remain: coordinates outside, empty land between barriers.
+        assert {i.code for i in result.report.issues} <= {"outside_village", "empty_face"}

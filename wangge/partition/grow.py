@@ -21,6 +21,7 @@ from wangge.partition.graph import Graph, connected_components_of
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 __all__ = [
     "bisect",
@@ -125,26 +126,30 @@ def _balanced_lloyd(pos: FloatArray, weights: FloatArray, labels: IntArray, k: i
     return labels
 
 
+def _pieces(
+    graph: Graph, labels: IntArray, weights: FloatArray
+) -> tuple[IntArray, IntArray, FloatArray, BoolArray]:
+    """The connected pieces of every label: each household's piece, and per piece its label
+    (-1 for unlabelled households), its weight and whether it is its label's heaviest."""
+    u, v = graph.edges()
+    same = (labels[u] == labels[v]) & (labels[u] >= 0)
+    count, piece = connected_components_of(graph.n, u[same], v[same])
+    weight = np.bincount(piece, weights=weights, minlength=count).astype(np.float64)
+    label = np.full(count, -1, dtype=np.int64)
+    label[piece] = labels
+    order = np.lexsort((-weight, label))
+    main = np.ones(count, dtype=bool)
+    main[order[1:]] = label[order[1:]] != label[order[:-1]]
+    return piece, label, weight, main & (label >= 0)
+
+
 def keep_main_parts(
     graph: Graph, labels: IntArray, weights: FloatArray, up_to: float = np.inf
 ) -> IntArray:
     """``labels`` with every household outside its label's heaviest connected part set to -1
     (only in parts of weight at most ``up_to``, if given)."""
-    u, v = graph.edges()
-    same = (labels[u] == labels[v]) & (labels[u] >= 0)
-    count, part = connected_components_of(graph.n, u[same], v[same])
-    part_weight = np.bincount(part, weights=weights, minlength=count)
-    part_label = np.full(count, -1, dtype=np.int64)
-    part_label[part] = labels
-    order = np.lexsort((-part_weight, part_label))
-    first = np.ones(count, dtype=bool)
-    first[1:] = part_label[order[1:]] != part_label[order[:-1]]
-    k = int(labels.max()) + 1 if len(labels) else 0
-    main = np.full(max(k, 1), -1, dtype=np.int64)
-    heads = order[first & (part_label[order] >= 0)]
-    main[part_label[heads]] = heads
-    kept = (labels >= 0) & (part == main[np.maximum(labels, 0)])
-    kept |= part_weight[part] > up_to
+    piece, _, weight, main = _pieces(graph, labels, weights)
+    kept = (labels >= 0) & (main[piece] | (weight[piece] > up_to))
     return np.where(kept, labels, -1)
 
 
@@ -159,16 +164,7 @@ def mend_splits(graph: Graph, labels: IntArray, weights: FloatArray, rounds: int
     labels = labels.copy()
     indptr, indices = graph.indptr, graph.indices
     for _ in range(rounds):
-        u, v = graph.edges()
-        same = (labels[u] == labels[v]) & (labels[u] >= 0)
-        count, part = connected_components_of(graph.n, u[same], v[same])
-        part_weight = np.bincount(part, weights=weights, minlength=count)
-        part_label = np.full(count, -1, dtype=np.int64)
-        part_label[part] = labels
-        order = np.lexsort((-part_weight, part_label))
-        main = np.zeros(count, dtype=bool)
-        main[order[0]] = True
-        main[order[1:]] = part_label[order[1:]] != part_label[order[:-1]]
+        part, part_label, _, main = _pieces(graph, labels, weights)
         loose = ~main & (part_label >= 0)
         if not loose.any():
             return labels
