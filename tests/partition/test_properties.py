@@ -78,7 +78,7 @@ def villages(draw: st.DrawFn) -> tuple[BaseGeometry, Households, tuple[BaseGeome
     return village, households, barriers, Targets(lower, upper)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(villages())
 def test_random_villages_meet_every_guarantee(
     case: tuple[BaseGeometry, Households, tuple[BaseGeometry, ...], Targets],
