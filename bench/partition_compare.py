@@ -226,7 +226,11 @@ def fmt(value: float | None, pattern: str, missing: str = "–") -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="towns up to 20k, a small city (< 2 min)")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="towns up to 20k, a small city (about 3 min, most of it SKATER timing out)",
+    )
     ap.add_argument("--cap", type=float, default=60.0, help="seconds before SKATER is killed")
     ap.add_argument("--workers", type=int, default=1, help="processes for wangge (default 1)")
     ap.add_argument("--skater-child", help=argparse.SUPPRESS)
