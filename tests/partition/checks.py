@@ -1,0 +1,101 @@
+"""Checks every partition must pass, shared by the property and the unit tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from wangge.geo.ordering import reading_order
+from wangge.partition import Result, Targets
+from wangge.partition.frame import LocalFrame
+from wangge.partition.polygons import faces_of
+from wangge.partition.quality import pieces_per_label
+
+# Relative to the village's area: what floating point leaves of a gap or an overlap.
+AREA_TOLERANCE = 1e-9
+
+
+def explained_grids(result: Result) -> set[str]:
+    """Codes of grids an issue explains (their component cannot meet the bounds)."""
+    return {i.grid for i in result.report.issues if i.code in ("too_small", "no_k_fits")}
+
+
+def assert_sizes_within_bounds(result: Result, targets: Targets) -> None:
+    explained = explained_grids(result)
+    for grid in result.grids:
+        size = grid.persons if targets.measure == "persons" else grid.households
+        within = targets.minimum <= size <= targets.maximum
+        assert within == grid.in_bounds
+        if not within:
+            # Only a component that cannot meet the bounds may miss them, and it says so; then
+            # all its grids are as one (too small: one grid; else its grids share its issue).
+            assert explained, f"grid {grid.code} has {size}, outside bounds, unexplained"
+    assert not [i for i in result.report.issues if i.code in ("out_of_bounds", "not_contiguous")]
+
+
+def assert_contiguous(result: Result) -> None:
+    assert result.graph is not None
+    pieces = pieces_per_label(result.graph, result.labels)
+    assert (pieces == 1).all(), f"grids in several pieces: {np.flatnonzero(pieces > 1)}"
+    assert all(g.contiguous for g in result.grids)
+    assert result.report.noncontiguous == 0
+
+
+def assert_polygons_tile(result: Result, village: BaseGeometry) -> None:
+    polygons = [g.polygon for g in result.grids]
+    assert all(p is not None and p.is_valid and not p.is_empty for p in polygons)
+    shapes = np.array(polygons, dtype=object)
+    area = village.area
+    assert abs(shapely.area(shapes).sum() - area) <= AREA_TOLERANCE * area
+    union = shapely.union_all(shapes)
+    assert union.symmetric_difference(village).area <= AREA_TOLERANCE * area
+    outside = shapely.area(shapely.difference(shapes, village)).sum()
+    assert outside <= AREA_TOLERANCE * area
+    left, right = shapely.STRtree(shapes).query(shapes, predicate="intersects")
+    pairs = left < right
+    overlap = shapely.area(shapely.intersection(shapes[left[pairs]], shapes[right[pairs]])).sum()
+    assert overlap <= AREA_TOLERANCE * area
+
+
+def assert_households_in_their_grid(result: Result, village: BaseGeometry) -> None:
+    """Every household lies in (or on the border of) its grid's polygon.
+
+    At the position the algorithm used: households that share a building are spread a few
+    metres apart, and a building split between two grids has households in both.
+    """
+    assert result.graph is not None
+    lonlat = LocalFrame.around(village.bounds).to_lonlat(result.graph.xy)
+    lon, lat = lonlat[:, 0], lonlat[:, 1]
+    inside = shapely.contains_xy(village, lon, lat)
+    for label, grid in enumerate(result.grids):
+        mine = (result.labels == label) & inside
+        assert grid.polygon is not None
+        if not mine.any():
+            continue
+        distance = shapely.distance(grid.polygon, shapely.points(lon[mine], lat[mine]))
+        assert float(distance.max()) < 1e-9
+
+
+def assert_barriers_not_straddled(
+    result: Result,
+    village: BaseGeometry,
+    barriers: tuple[BaseGeometry, ...],
+    lon: np.ndarray,
+    lat: np.ndarray,
+) -> None:
+    """No grid has households in two faces of the village cut along the barriers."""
+    faces = faces_of(village, barriers)
+    face_of = np.full(len(lon), -1)
+    for f, face in enumerate(faces):
+        face_of[shapely.contains_xy(face, lon, lat)] = f
+    for label in range(len(result.grids)):
+        sides = set(face_of[(result.labels == label) & (face_of >= 0)].tolist())
+        assert len(sides) <= 1, f"grid {result.grids[label].code} straddles a barrier"
+
+
+def assert_numbered_in_reading_order(result: Result, village_code: str) -> None:
+    centroids = [g.centroid for g in result.grids]
+    order = reading_order(centroids)
+    expected = [f"{village_code}{seq:03d}" for seq in range(1, len(order) + 1)]
+    assert [result.grids[i].code for i in order] == expected
