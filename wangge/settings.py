@@ -5,6 +5,10 @@ with defaults that give a working demo on the embedded SQLite database:
 
 - ``DATABASE_URL``: e.g. ``postgres://postgres@127.0.0.1:5432/wangge``;
   default ``sqlite:///<repo>/wangge.sqlite3``.
+- ``WANGGE_DB_CONN_MAX_AGE``: seconds a worker keeps its database
+  connection between requests (default 60; 0 opens one per request).
+- ``WANGGE_DB_HEALTH_CHECKS``: ``1`` checks a kept connection before each
+  request uses it (default ``0``: one round trip less per request).
 - ``WANGGE_SECRET_KEY``: required when ``WANGGE_DEBUG`` is off.
 - ``WANGGE_DEBUG``: ``1`` (default, demo) or ``0``.
 - ``WANGGE_ALLOWED_HOSTS``: comma-separated.
@@ -97,7 +101,18 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{BASE_DIR / 'wangge.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db))}
+# Connections are kept between requests: opening one to PostgreSQL costs
+# ~4 ms of CPU (a backend process is forked), more than a whole simple
+# request (bench/intake_load.py). They are not checked before reuse (a
+# SELECT 1 per request cost intake ~12 % of its rate): after a database
+# restart each worker fails one request, then reconnects.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", _default_db),
+        conn_max_age=int(os.environ.get("WANGGE_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=os.environ.get("WANGGE_DB_HEALTH_CHECKS", "0") == "1",
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write
     # lock at BEGIN so two writers queue instead of failing mid-transaction.

@@ -38,6 +38,7 @@ def test_intake_list_detail_and_steps(db: None, user_named) -> None:  # type: ig
     assert number in [r["number"] for r in listed["results"]]
     detail = town.get(f"/api/requests/{number}/").json()
     assert [e["action"] for e in detail["events"]] == ["submit"]
+    assert first.json()["events"] == again.json()["events"] == detail["events"]
     version = detail["version"]
 
     sent = town.post(

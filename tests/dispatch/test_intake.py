@@ -94,7 +94,30 @@ def test_a_retried_submission_makes_one_request(db: None) -> None:
     a = _intake(idempotency_key="phone-7f3a-0001")
     b = _intake(idempotency_key="phone-7f3a-0001", description="另一次重试,内容一样也好不一样也好")
     assert a.pk == b.pk
+    assert (a.replayed, b.replayed) == (False, True)
     assert Request.objects.count() == before + 1
+
+
+def test_a_retry_racing_the_first_gets_the_first(db: None, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Both looked before either wrote: the unique key stops the second,
+    which answers with the first, and the number it took is given back."""
+    from wangge.dispatch import services
+
+    a = _intake(idempotency_key="race-0001")
+    monkeypatch.setattr(services, "_first_with_key", _missing_once(services._first_with_key))
+    b = _intake(idempotency_key="race-0001")
+    assert (b.pk, b.replayed) == (a.pk, True)
+    assert _intake().seq == a.seq + 1  # no gap
+
+
+def _missing_once(real):  # type: ignore[no-untyped-def]
+    calls = []
+
+    def first_with_key(key: str):  # type: ignore[no-untyped-def]
+        calls.append(key)
+        return None if len(calls) == 1 else real(key)
+
+    return first_with_key
 
 
 def test_contact_is_protected_and_anonymous_keeps_none(db: None) -> None:

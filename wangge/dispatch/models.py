@@ -125,6 +125,9 @@ class Request(models.Model):
     )
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Not stored: set by intake when a retried submission found the request
+    # its first submission made (the API answers 200 instead of 201).
+    replayed = False
 
     class Meta:
         verbose_name = "诉求"

@@ -7,10 +7,12 @@ office (whose dispatcher decides), then the county command centre."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from wangge.accounts.models import Unit, UnitKind
 from wangge.categories.models import Category
 from wangge.core.errors import DomainError
-from wangge.dispatch.models import RoutingRule
+from wangge.dispatch.reference import Candidate, routing_at
 from wangge.territory.models import Area
 
 
@@ -35,39 +37,44 @@ def usual_handler(category: Category) -> str:
 
 def route(category: Category, grid: Area) -> Unit:
     paths = ancestor_paths(grid.path)
-    rules = list(
-        RoutingRule.objects.filter(
-            is_active=True,
-            unit__is_active=True,
-            category__code__in=_ancestor_codes(category.code),
-            area__path__in=paths,
-        ).select_related("unit", "area", "category")
-    )
+    here = routing_at(paths)
+    codes = set(_ancestor_codes(category.code))
+    # The deepest area, then the deepest category (one rule per pair).
+    rules = [
+        (len(path), len(code), unit_id)
+        for path in paths
+        for code, unit_id in here.rules.get(path, [])
+        if code in codes
+    ]
     if rules:
-        best = max(rules, key=lambda r: (len(r.area.path), len(r.category.code)))
-        return best.unit
-    places = {a.level: a for a in Area.objects.filter(path__in=paths).defer("geometry")}
-    units = Unit.objects.filter(is_active=True)
+        return Unit.objects.get(pk=max(rules)[2])
+    # Else the usual handler's unit at its level of the place, the town
+    # office, the county command centre: the first that exists, in that order.
     kind = usual_handler(category)
-    found: Unit | None = None
+    wanted: dict[str, Callable[[Candidate], bool]] = {
+        UnitKind.TOWN_OFFICE: lambda c: c.level == "town",
+        UnitKind.COMMAND_CENTRE: lambda c: c.level == "county",
+    }
     if kind == UnitKind.GRID:
-        found = units.filter(kind=UnitKind.GRID, area=grid).first()
-    elif kind == UnitKind.VILLAGE_COMMITTEE and "village" in places:
-        found = units.filter(kind=UnitKind.VILLAGE_COMMITTEE, area=places["village"]).first()
-    elif kind == UnitKind.DEPARTMENT and "county" in places:
-        found = (
-            units.filter(
-                kind=UnitKind.DEPARTMENT,
-                area=places["county"],
-                categories__code=category.code[:2],
-            )
-            .order_by("code")
-            .first()
+        wanted[UnitKind.GRID] = lambda c: c.row[4] == grid.pk
+    elif kind == UnitKind.VILLAGE_COMMITTEE:
+        wanted[UnitKind.VILLAGE_COMMITTEE] = lambda c: c.level == "village"
+    elif kind == UnitKind.DEPARTMENT:
+        wanted[UnitKind.DEPARTMENT] = lambda c: (
+            c.level == "county" and category.code[:2] in c.category_codes
         )
-    if found is None and "town" in places:
-        found = units.filter(kind=UnitKind.TOWN_OFFICE, area=places["town"]).first()
-    if found is None and "county" in places:
-        found = units.filter(kind=UnitKind.COMMAND_CENTRE, area=places["county"]).first()
-    if found is None:
+    own = [kind] if kind in (UnitKind.GRID, UnitKind.VILLAGE_COMMITTEE, UnitKind.DEPARTMENT) else []
+    preference = [*own, UnitKind.TOWN_OFFICE, UnitKind.COMMAND_CENTRE]
+    # Units of one kind here share one area: by code, as .first() picks them.
+    candidates = sorted(
+        (
+            c
+            for path in paths
+            for c in here.units.get(path, [])
+            if c.kind in wanted and wanted[c.kind](c)
+        ),
+        key=lambda c: (preference.index(c.kind), c.code),
+    )
+    if not candidates:
         raise DomainError("routing.none", "该地没有可以派单的单位,请系统管理员检查单位设置")
-    return found
+    return candidates[0].unit()

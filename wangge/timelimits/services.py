@@ -13,16 +13,39 @@ from wangge.accounts.models import RoleAssignment
 from wangge.accounts.roles import Role
 from wangge.audit.services import audit_record
 from wangge.core.errors import DomainError
+from wangge.core.snapshot import Snapshot
 from wangge.timelimits.calendar import WorkCalendar
 from wangge.timelimits.clock import Limit, OfficeHours, Unit, WorkClock
 from wangge.timelimits.defaults import LIMITS, PROFILES
 from wangge.timelimits.models import CalendarDay, TimeLimit
 
 
+def _entered_days() -> dict[dt.date, bool]:
+    return dict(CalendarDay.objects.values_list("date", "is_workday"))
+
+
+def _entered_limits() -> dict[tuple[str, str], list[tuple[str, Any, str]]]:
+    limits: dict[tuple[str, str], list[tuple[str, Any, str]]] = {}
+    for profile, urgency, step, amount, unit in TimeLimit.objects.values_list(
+        "profile__code", "urgency", "step", "amount", "unit"
+    ):
+        limits.setdefault((profile, urgency), []).append((step, amount, unit))
+    return limits
+
+
+# What administrators entered (a few dozen rows each), read by every intake
+# and step: per-process snapshots (wangge.core.snapshot) — an edit counts at
+# once in this process, within SNAPSHOT_AGE seconds in the others, and a
+# transaction reads the tables afresh.
+SNAPSHOT_AGE = 10.0
+DAYS = Snapshot(_entered_days, max_age=SNAPSHOT_AGE)
+LIMITS_ENTERED = Snapshot(_entered_limits, max_age=SNAPSHOT_AGE)
+
+
 def work_clock() -> WorkClock:
-    """Read fresh on each call (the entered days are a few dozen rows), so
-    an administrator's edit counts at once in every process."""
-    entered = dict(CalendarDay.objects.values_list("date", "is_workday"))
+    entered = DAYS.get()
+    if entered is None:
+        entered = _entered_days()
     return WorkClock(WorkCalendar(entered), OfficeHours.parse(settings.WANGGE_OFFICE_HOURS))
 
 
@@ -65,8 +88,9 @@ def limits_for(profile: str, urgency: str) -> dict[str, Limit]:
         step: Limit(float(amount), cast(Unit, unit))
         for step, (amount, unit) in LIMITS[(profile, urgency)].items()
     }
-    for step, amount, unit in TimeLimit.objects.filter(
-        profile__code=profile, urgency=urgency
-    ).values_list("step", "amount", "unit"):
+    entered = LIMITS_ENTERED.get()
+    if entered is None:
+        entered = _entered_limits()
+    for step, amount, unit in entered.get((profile, urgency), []):
         out[step] = Limit(float(amount), cast(Unit, unit))
     return out
