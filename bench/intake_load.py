@@ -621,4 +621,7 @@ def report(
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        raise SystemExit("interrupted: server stopped, database dropped") from None
