@@ -25,6 +25,7 @@ from wangge.accounts.selectors import units_for
 from wangge.core.errors import DomainError
 from wangge.dispatch import notices
 from wangge.dispatch.models import Assist, AssistRole, Extension, Request, RequestEvent, State
+from wangge.dispatch.routing import unit_over
 from wangge.timelimits.services import limits_for, work_clock
 
 _CONFLICT = "该诉求刚被他人处理,状态已变化,请刷新后再试"
@@ -153,12 +154,7 @@ def request_return(*, actor: Any, request: Request, reason: str) -> Request:
         raise DomainError("request.reason", "请写明退回理由")
     if request.sign_due is not None and timezone.now() > request.sign_due:
         raise DomainError("request.return_late", "已超过签收时限,不能退回;请签收后办理,或申请转办")
-    town = (
-        Unit.objects.filter(kind=UnitKind.TOWN_OFFICE, is_active=True)
-        .select_related("area")
-        .order_by("-area__path")
-    )
-    office = next((u for u in town if request.area_path.startswith(u.area.path)), None)
+    office = unit_over(request.area_path, UnitKind.TOWN_OFFICE)
     if office is None or office.pk == unit.pk:
         raise DomainError("request.return", "镇街办不能退回,请改派或申请上级协调")
     return _step(

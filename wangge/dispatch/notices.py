@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from wangge.accounts.models import Unit, UnitKind
 from wangge.dispatch.models import Request, State
+from wangge.dispatch.routing import unit_over
 from wangge.notify.models import Audience, Message
 from wangge.notify.services import message_to_resident, message_to_unit, messages_store
 
@@ -47,13 +48,6 @@ def _outcome(request: Request, outcome: str, kind: str) -> None:
 def _unit(unit: Unit | None, request: Request, body: str, kind: str) -> None:
     if unit is not None:
         message_to_unit(unit, body, kind=kind, request=request)
-
-
-def _over(request: Request, kind: str) -> Unit | None:
-    """The town office over the place (who approves and calls back)."""
-    offices = Unit.objects.filter(kind=kind, is_active=True).select_related("area")
-    over = [u for u in offices if request.area_path.startswith(u.area.path)]
-    return max(over, key=lambda u: len(u.area.path), default=None)
 
 
 def submitted(request: Request) -> None:
@@ -110,7 +104,7 @@ def after_step(request: Request, action: str, note: str) -> None:
     elif action == "check_failed":
         _unit(request.unit, request, f"诉求 {n} 现场核查未通过:{note}。请继续办理。", "check")
     elif action == "extension_ask":
-        town = _over(request, UnitKind.TOWN_OFFICE)
+        town = unit_over(request.area_path, UnitKind.TOWN_OFFICE)
         _unit(town, request, f"诉求 {n} {request.unit.name}{note},请审批。", "extension")
     elif action in ("extension_approve", "extension_refuse"):
         _unit(request.unit, request, f"诉求 {n}:{note}。办结时限 {when(request.finish_due)}。",
@@ -155,7 +149,7 @@ def late(request: Request, step: str, label: str, due: dt.datetime) -> Unit | No
     if step == "check":
         unit = Unit.objects.filter(kind=UnitKind.GRID, area=request.grid, is_active=True).first()
     elif step == "callback":
-        unit = _over(request, UnitKind.TOWN_OFFICE)
+        unit = unit_over(request.area_path, UnitKind.TOWN_OFFICE)
     else:
         unit = request.unit
     if unit is None:

@@ -21,6 +21,17 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
+def unit_over(path: str, kind: str) -> Unit | None:
+    """The nearest active unit of a kind whose area holds the place (its
+    town office, its county's command centre, …): one indexed query."""
+    return (
+        Unit.objects.filter(kind=kind, is_active=True, area__path__in=ancestor_paths(path))
+        .select_related("area")
+        .order_by("-area__path")  # ancestors are prefixes: the longest is the nearest
+        .first()
+    )
+
+
 def _ancestor_codes(code: str) -> list[str]:
     return [code[:i] for i in range(2, len(code) + 1, 2)]
 

@@ -24,6 +24,7 @@ from wangge.core.errors import DomainError
 from wangge.dispatch import notices
 from wangge.dispatch.flow import _due, _step
 from wangge.dispatch.models import Assist, AssistRole, Request, RequestEvent, State
+from wangge.dispatch.routing import unit_over
 
 _UP: dict[str, str] = {
     UnitKind.GRID: UnitKind.VILLAGE_COMMITTEE,
@@ -46,11 +47,7 @@ def one_level_up(request: Request) -> Unit | None:
     kind = _UP.get(request.unit.kind)
     if kind is None:
         return None
-    candidates = Unit.objects.filter(kind=kind, is_active=True).select_related("area")
-    over = [u for u in candidates if request.area_path.startswith(u.area.path)]
-    if kind == UnitKind.COMMAND_CENTRE:
-        over = [u for u in over if u.area.level == "county"] or over
-    return max(over, key=lambda u: len(u.area.path), default=None)
+    return unit_over(request.area_path, kind)
 
 
 def sweep(now: dt.datetime | None = None) -> SweepReport:
