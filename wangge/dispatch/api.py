@@ -16,6 +16,7 @@ from rest_framework.request import Request as ApiRequest
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wangge.core.api import represent, validated
 from wangge.dispatch.actions import ACTIONS, perform
 from wangge.dispatch.ledger import LedgerFilter, ledger_for
 from wangge.dispatch.models import Request, RequestEvent
@@ -83,9 +84,7 @@ class RequestListApi(generics.ListCreateAPIView):
 
     @extend_schema(request=IntakeSerializer, responses=RequestDetailSerializer)
     def post(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
-        data = IntakeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(IntakeSerializer, request.data)
         photos = prepare(request.FILES.getlist("photos"))
         made = request_intake(
             actor=request.user,
@@ -106,7 +105,7 @@ class RequestListApi(generics.ListCreateAPIView):
             attach(made, photos, event=made.events.first(), user=request.user)
         prefetch_related_objects([made], _EVENTS)
         return Response(
-            RequestDetailSerializer(made).data,
+            represent(RequestDetailSerializer, made),
             status=status.HTTP_200_OK if made.replayed else status.HTTP_201_CREATED,
         )
 
@@ -114,7 +113,7 @@ class RequestListApi(generics.ListCreateAPIView):
 class RequestDetailApi(APIView):
     @extend_schema(responses=RequestDetailSerializer)
     def get(self, request: ApiRequest, number: str) -> Response:
-        return Response(RequestDetailSerializer(request_get_for(request.user, number)).data)
+        return Response(represent(RequestDetailSerializer, request_get_for(request.user, number)))
 
 
 class RequestActionApi(APIView):
@@ -145,4 +144,4 @@ class RequestActionApi(APIView):
             done = perform(action, request.user, r, request.data)
             if photos:
                 attach(done, photos, event=done.events.order_by("-pk").first(), user=request.user)
-        return Response(RequestDetailSerializer(done).data)
+        return Response(represent(RequestDetailSerializer, done))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.core.errors import DomainError, NotFound
+from wangge.core.insert import insert_new
 from wangge.dispatch import notices
 from wangge.dispatch.models import Channel, Request, RequestCounter, RequestEvent, State, Urgency
 from wangge.dispatch.reference import category_active, grid_active
@@ -161,9 +162,9 @@ def request_intake(
     try:
         with transaction.atomic():
             request.seq, request.number = _next_number(request.county_code, request.year)
-            request.save(force_insert=True)
+            insert_new([request])
             submitted.request = request
-            submitted.save(force_insert=True)
+            insert_new([submitted])
             notices.submitted(request)
     except IntegrityError:
         # The same key, submitted twice at once: the other one won.

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from wangge.accounts.models import Unit
+from wangge.core.insert import insert_new
 from wangge.notify.models import Audience, Message, Status
 from wangge.notify.senders import SendError, sender_for
 from wangge.registry import pii
@@ -56,7 +57,7 @@ def messages_store(messages: list[Message]) -> list[Message]:
         fields, delivers = _prepared({"audience": m.audience})
         m.sender, m.status = str(fields["sender"]), str(fields["status"])
         made.append((m, delivers))
-    Message.objects.bulk_create([m for m, _ in made])
+    insert_new([m for m, _ in made])
     for m, delivers in made:
         if delivers:
             _queue(m)
