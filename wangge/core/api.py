@@ -59,11 +59,11 @@ def represent(cls: type[serializers.Serializer], instance: Any) -> dict[str, Any
     instance, a fifth of an intake's CPU for a request and its timeline.
     DRF's own list serializer reuses one child for every row the same way.
     Only for serializers that need no context (nothing per request)."""
-    return _built(cls).to_representation(instance)  # type: ignore[no-any-return]
+    return _built(cls).to_representation(instance)
 
 
 def validated(cls: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     """``cls(data=data)`` validated, with the fields built once per process
     (as ``represent``); invalid data raises the same ValidationError as
     ``is_valid(raise_exception=True)``."""
-    return _built(cls).run_validation(data)  # type: ignore[no-any-return]
+    return _built(cls).run_validation(data)

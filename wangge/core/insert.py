@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 from django.db import connection, models
 
@@ -44,9 +45,9 @@ def insert_new(objs: Sequence[models.Model]) -> None:
         return
     model = type(objs[0])
     fields = _fields(model)
-    params: list[object] = []
+    params: list[Any] = []
     for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="insert_new")  # a parent saved after
+        obj._prepare_related_fields_for_save(operation_name="insert_new")  # type: ignore[attr-defined]
         params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(_sql(model, len(objs), connection.vendor), params)
