@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "wangge.dispatch",
     "wangge.notify",
     "wangge.open311",
+    "wangge.disputes",
+    "wangge.tasks",
     "wangge.demo",
 ]
 
