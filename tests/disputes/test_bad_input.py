@@ -144,7 +144,8 @@ def test_two_steps_at_once_exactly_one_wins(django_db_setup, django_db_blocker) 
             assert not errors, errors
             assert sorted(outcomes).count("conflict") == 1, outcomes
             actions = list(Dispute.objects.get(pk=d.pk).events.values_list("action", flat=True))
-            assert len(actions) == 2 and actions[0] == "register"
+            assert len(actions) == 2
+            assert actions[0] == "register"
         finally:
             Dispute.objects.filter(pk=d.pk).delete()  # committed for real: leave no trace
             from wangge.registry.colouring import recolour_households

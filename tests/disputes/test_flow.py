@@ -35,12 +35,16 @@ def test_registered_with_a_number_parties_and_protected_outsiders(db: None, work
     assert d.number.startswith(f"JF611022-{timezone.now().year}-")
     assert (d.state, d.level, d.version) == (State.OPEN, Level.GRID, 0)
     local, outsider = d.parties.order_by("side")
-    assert local.person is not None and local.household is not None  # linked to the registry
+    assert local.person is not None
+    assert local.household is not None
     assert not local.phone_enc  # the registry keeps their phone
-    assert outsider.person is None and outsider.household is None
+    assert outsider.person is None
+    assert outsider.household is None
     assert outsider.phone_masked == "139****5678"
-    assert outsider.phone_enc.startswith("demo$") and "13912345678" not in outsider.phone_enc
-    assert outsider.phone_index and len(outsider.phone_index) == 32
+    assert outsider.phone_enc.startswith("demo$")
+    assert "13912345678" not in outsider.phone_enc
+    assert outsider.phone_index
+    assert len(outsider.phone_index) == 32
     assert _actions(d) == ["register"]
     audit = AuditRecord.objects.get(action="dispute.register", object_id=str(d.pk))
     assert audit.changes["parties"] == 2
@@ -107,7 +111,8 @@ def test_up_the_ladder_each_level_acts_in_turn(db: None, worker, user_named) -> 
     d = dispute_follow_up(actor=worker, dispute=d, stable=True, note="协议履行良好")
     assert d.state == State.FOLLOW_UP
     d = dispute_follow_up(actor=worker, dispute=d, stable=True, note="双方来往正常")
-    assert d.state == State.CLOSED and d.closed_at is not None
+    assert d.state == State.CLOSED
+    assert d.closed_at is not None
     assert _actions(d) == [
         "register", "mediate", "escalate", "mediate", "escalate", "mediate", "agreement",
         "conclude", "follow_up", "follow_up",
