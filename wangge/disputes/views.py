@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
-from wangge.core.errors import DomainError
+from wangge.core.errors import DomainError, PermissionDenied
 from wangge.dispatch.photos import prepare
 from wangge.disputes.actions import parse_day, party_from, perform
 from wangge.disputes.ladder import may_act, may_follow_up, next_level
@@ -88,6 +88,8 @@ def _grids_for(user: Any) -> list[Area]:
 def new(request: HttpRequest) -> HttpResponse:
     """Register a dispute: where, what, how risky, who; from a household
     page (``?household=``) or a request (``?request=``) with those filled."""
+    if not reach_for(request.user).has(Capability.DISPUTE_MEDIATE):
+        raise PermissionDenied("您没有登记矛盾纠纷的权限")
     data: dict[str, Any] = {"found_via": FoundVia.VISIT, "risk": Risk.LOW}
     if request.method == "POST":
         data = request.POST.dict()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
-from wangge.core.errors import DomainError
+from wangge.core.errors import DomainError, PermissionDenied
 from wangge.registry.models import Colour
 from wangge.registry.tags import SENSITIVE_TAGS, TAGS
 from wangge.tasks.selection import parse_codes, task_select
@@ -80,6 +80,8 @@ def _form_codes(request: HttpRequest) -> list[str]:
 
 @login_required
 def task_new(request: HttpRequest) -> HttpResponse:
+    if not reach_for(request.user).has(Capability.TASK_ASSIGN):
+        raise PermissionDenied("您没有交办任务的权限")
     data: dict[str, Any] = {}
     chosen: list[str] = []
     if request.method == "POST":
