@@ -155,12 +155,13 @@ def dispute_register(
         request = request_get_for(actor, request_number.strip())
     resolved = parties_resolve(actor, parties)
     now = timezone.now()
+    year = timezone.localtime(now).year  # the county's year, not UTC's
     with transaction.atomic():
-        seq, number = _next_number(grid.county_code, now.year)
+        seq, number = _next_number(grid.county_code, year)
         dispute = Dispute.objects.create(
             number=number,
             county_code=grid.county_code,
-            year=now.year,
+            year=year,
             seq=seq,
             type=dispute_type,
             risk=risk,
