@@ -24,6 +24,7 @@ from wangge.accounts.models import RoleAssignment
 from wangge.accounts.roles import Role
 from wangge.audit.models import AuditRecord
 from wangge.audit.services import audit_record
+from wangge.core.bulk import insert_rows
 from wangge.disputes.demo_lives import SEED, Life, Place, live, pick_day, pick_type
 from wangge.disputes.models import (
     Agreement,
@@ -237,40 +238,47 @@ def _write(lives: list[Life], county: str) -> None:
     outsiders = [p for x in lives for p in x.parties if p.phone]
     enc = iter(pii.encrypt_many(ring, [p.phone for p in outsiders]))
     index = iter(pii.blind_index_many(ring, "phone", [p.phone for p in outsiders]))
+    # Rows as tuples through core.bulk: Django's bulk_create spends most of
+    # the time preparing values field by field (measured: 5.6 of 7.4 s).
     parties, events, agreements, visits = [], [], [], []
     for d, x in zip(disputes, lives, strict=True):
         for p in x.parties:
-            extra = (
-                {
-                    "phone_enc": next(enc),
-                    "phone_index": next(index),
-                    "phone_masked": pii.mask_phone(p.phone),
-                }
-                if p.phone
-                else {}
-            )
+            has = bool(p.phone)
             parties.append(
-                Party(dispute=d, side=p.side, kind=p.kind, name=p.name, person_id=p.person_id,
-                      household_id=p.household_id, **extra)
+                (d.pk, p.side, p.kind, p.name, p.person_id, p.household_id,
+                 next(enc) if has else "", next(index) if has else "",
+                 pii.mask_phone(p.phone) if has else "", "", "", "", "")
             )  # fmt: skip
-        for e in x.events:
-            events.append(
-                DisputeEvent(dispute=d, at=e.at, actor_id=e.actor, action=e.action, level=e.level,
-                             note=e.note, held_at=e.held_at, mediators=e.mediators,
-                             result=e.result, state_after=e.state_after)
-            )  # fmt: skip
+        events += [
+            (d.pk, e.at, e.actor, e.action, e.level, e.note, e.held_at, e.mediators, e.result,
+             e.state_after)
+            for e in x.events
+        ]  # fmt: skip
         if x.agreement:
             text, signed_on, at = x.agreement
             agreements.append(
                 Agreement(dispute=d, text=text, signed_on=signed_on,
                           recorded_by_id=x.place.worker[0], created_at=at)
             )  # fmt: skip
-        for v in x.follow_ups:
-            visits.append(
-                FollowUp(dispute=d, due_on=v.due_on, done_at=v.done_at, done_by_id=v.done_by,
-                         result=v.result, note=v.note, cancelled=v.cancelled)
-            )  # fmt: skip
-    Party.objects.bulk_create(parties, batch_size=2000)
-    DisputeEvent.objects.bulk_create(events, batch_size=2000)
+        visits += [
+            (d.pk, v.due_on, v.done_at, v.done_by, v.result, v.note, v.cancelled)
+            for v in x.follow_ups
+        ]
+    insert_rows(
+        Party,
+        ("dispute_id", "side", "kind", "name", "person_id", "household_id", "phone_enc",
+         "phone_index", "phone_masked", "id_enc", "id_index", "id_masked", "note"),
+        parties,
+    )  # fmt: skip
+    insert_rows(
+        DisputeEvent,
+        ("dispute_id", "at", "actor_id", "action", "level", "note", "held_at", "mediators",
+         "result", "state_after"),
+        events,
+    )  # fmt: skip
     Agreement.objects.bulk_create(agreements, batch_size=2000)
-    FollowUp.objects.bulk_create(visits, batch_size=2000)
+    insert_rows(
+        FollowUp,
+        ("dispute_id", "due_on", "done_at", "done_by_id", "result", "note", "cancelled"),
+        visits,
+    )
