@@ -40,6 +40,7 @@ def test_a_year_of_disputes(db: None) -> None:
     # Timelines: registered first, in time order, never after now; versions match.
     for d in disputes.order_by("?")[:50]:
         events = list(d.events.order_by("at", "pk"))
+        assert [e.pk for e in events] == sorted(e.pk for e in events)  # written in time order
         assert events[0].action == "register"
         assert all(e.at <= now for e in events)
         assert d.version == len(events) - 1

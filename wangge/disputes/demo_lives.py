@@ -180,6 +180,16 @@ def _at(day: dt.date, rng: random.Random, start: int = 8, end: int = 18) -> dt.d
     return local.replace(tzinfo=BEIJING).astimezone(dt.UTC)
 
 
+def _daytime(at: dt.datetime) -> dt.datetime:
+    """The moment squeezed into office hours of its day (00:00–24:00 onto
+    08:00–20:00 Beijing): people mediate and record by day. Monotonic, so
+    the order of a timeline is kept."""
+    local = at.astimezone(BEIJING)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    squeezed = midnight + dt.timedelta(hours=8) + (local - midnight) / 2
+    return squeezed.astimezone(dt.UTC)
+
+
 def _outsider(rng: random.Random, kind: str, village: str) -> PartySpec:
     phone = f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}"
     if kind == "labour":
@@ -214,7 +224,8 @@ def live(
         parties.append(PartySpec("b", "person", b[2], b[1], b[0]))
     summary = f"{a[2]}与{parties[1].name}因{what}发生纠纷"[:100]
     via = rng.choices(["visit", "patrol", "report", "other"], weights=[45, 20, 30, 5])[0]
-    created = _at(found_on, rng) + dt.timedelta(hours=rng.randint(0, 20))
+    created = _daytime(_at(found_on, rng) + dt.timedelta(hours=rng.randint(0, 20)))
+    created = min(created, now - dt.timedelta(minutes=5))
     life = Life(place, kind, risk, summary, via, found_on, created, parties)
     worker = place.worker
     life.events.append(
@@ -222,18 +233,19 @@ def live(
                  worker[0], State.OPEN)
     )  # fmt: skip
     span = rng.randint(*DAYS[risk])
-    end = created + dt.timedelta(days=span, hours=rng.randint(1, 6))
+    end = _daytime(created + dt.timedelta(days=span, hours=rng.randint(1, 6)))
     levels = ["grid"]
     for chance in UP[risk]:  # one level at a time: the town only after the village
         if rng.random() >= chance:
             break
         levels.append(LADDER[len(levels)])
     moments = sorted(
-        created + (end - created) * rng.uniform(0.05, 0.95) for _ in range(2 * len(levels))
+        _daytime(created + (end - created) * rng.uniform(0.05, 0.95))
+        for _ in range(2 * len(levels))
     )
     for i, level in enumerate(levels):
         if i:
-            at = moments[2 * i - 1] - dt.timedelta(hours=1)
+            at = moments[2 * i - 2] + (moments[2 * i - 1] - moments[2 * i - 2]) / 2
             if at > now:
                 return life
             reason = "双方分歧较大,网格调解未果" if i == 1 else "涉及权属认定,需司法所介入"
@@ -258,7 +270,7 @@ def live(
     actor = _actor(place, life.level)
     if outcome in (Outcome.SETTLED, Outcome.PARTIAL) and rng.random() < 0.8:
         text = f"甲乙双方就{what}自愿达成如下协议:一、……;二、……。本协议自双方签字之日起生效。"
-        signed = end - dt.timedelta(minutes=30)
+        signed = end - min(dt.timedelta(minutes=30), (end - life.last) / 2)
         life.agreement = (text, signed.astimezone(BEIJING).date(), signed)
         life.events.append(
             StepSpec(signed, "agreement", life.level,
@@ -286,7 +298,7 @@ def _follow_ups(rng: random.Random, life: Life, now: dt.datetime) -> None:
     for n, v in enumerate(visits):
         late = rng.random() < 0.1
         when = v.due_on + dt.timedelta(days=rng.randint(3, 12) if late else -rng.randint(0, 3))
-        at = _at(max(when, day), rng)
+        at = max(_at(max(when, day), rng), life.last + dt.timedelta(minutes=10))
         if at > now or (rng.random() < 0.01 and v.due_on < now.date()):
             return  # not yet, or left undone (late)
         relapse = n == 0 and rng.random() < 0.02
