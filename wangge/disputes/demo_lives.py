@@ -245,7 +245,9 @@ def live(
     )
     for i, level in enumerate(levels):
         if i:
-            at = moments[2 * i - 2] + (moments[2 * i - 1] - moments[2 * i - 2]) / 2
+            # Reported up soon after the session that failed, before the next one.
+            before, after = moments[2 * i - 2], moments[2 * i - 1]
+            at = before + min(dt.timedelta(minutes=40), (after - before) / 2)
             if at > now:
                 return life
             reason = "双方分歧较大,网格调解未果" if i == 1 else "涉及权属认定,需司法所介入"

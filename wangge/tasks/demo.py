@@ -176,7 +176,8 @@ def _rows(
         if rng.random() < plan.done:
             late = rng.random() < plan.late
             end = due + dt.timedelta(days=rng.randint(1, 5)) if late else due
-            done_at = start + (end - start) * rng.uniform(0.15, 1.0)
+            # An open task: done by now, not by its due date.
+            done_at = start + (min(end, now) - start) * rng.uniform(0.15, 1.0)
             if done_at > now:
                 done_at = None
         worker = workers.get(gid)

@@ -86,7 +86,7 @@ def task_create(
             actor=actor,
             action="task.create",
             obj=task,
-            area_path=selection.paths[0] if len(selection.paths) == 1 else "",
+            area_path=_common(selection.paths),
             changes={
                 "areas": task.area_codes,
                 "tag": tag,
@@ -97,6 +97,17 @@ def task_create(
             },
         )
     return task
+
+
+def _common(paths: list[str]) -> str:
+    """The deepest area path holding all of ``paths`` (for the audit
+    record's reach): the codes they share from the root."""
+    common: list[str] = []
+    for codes in zip(*(p.strip("/").split("/") for p in paths), strict=False):
+        if len(set(codes)) != 1:
+            break
+        common.append(codes[0])
+    return "/".join(common) + "/" if common else ""
 
 
 def task_materialise(task: Task, selection: Selection) -> list[TaskGrid]:
