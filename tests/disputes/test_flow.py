@@ -192,3 +192,30 @@ def test_settling_needs_a_mediation_first(db: None, worker) -> None:  # type: ig
     d = dispute_conclude(actor=worker, dispute=d, outcome="litigation", note="当事人已起诉")
     assert d.state == State.FOLLOW_UP
     assert Party.objects.filter(dispute=d).count() == 2
+
+
+def test_a_party_found_later_is_added_and_its_household_coloured(db: None, worker) -> None:  # type: ignore[no-untyped-def]
+    from tests.disputes.conftest import GRID, household_with_member
+    from wangge.disputes.parties import PartyIn
+    from wangge.disputes.services import dispute_party_add
+
+    d = register(worker)
+    household, name = household_with_member(GRID, skip=4)
+    party = dispute_party_add(
+        actor=worker,
+        dispute=d,
+        party=PartyIn(name=name, household_number=household.number, side="other"),
+    )
+    assert party.person is not None
+    assert party.household_id == household.pk
+    household.refresh_from_db()
+    assert any("矛盾纠纷" in r for r in household.colour_reasons)
+    d.refresh_from_db()
+    with pytest.raises(DomainError) as e:  # the same person twice
+        dispute_party_add(
+            actor=worker,
+            dispute=d,
+            party=PartyIn(name=name, household_number=household.number, side="b"),
+        )
+    assert e.value.code == "dispute.parties"
+    assert _actions(d) == ["register", "party"]
