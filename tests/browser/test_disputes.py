@@ -83,7 +83,7 @@ def test_a_dispute_from_the_field_to_settlement(
     page.screenshot(path=str(artifacts / "dispute-phone.png"), full_page=True)
     # The household now carries the dispute as a colour reason.
     page.goto(f"{live_url}/households/{number}/")
-    expect(page.locator("#reasons")).to_contain_text("有未化解的矛盾纠纷")
+    expect(page.locator("#reasons ul")).to_contain_text("有未化解的矛盾纠纷")
     page.goto(dispute_url)
     page.click("text=上报上一级调处")
     page.fill("#es-reason", "涉及承包地确权,需村调委会调解")
@@ -112,7 +112,7 @@ def test_a_dispute_from_the_field_to_settlement(
     expect(page.locator("#follow-ups")).to_contain_text("待回访")
     page.screenshot(path=str(artifacts / "dispute-settled.png"), full_page=True)
     page.goto(f"{live_url}/households/{number}/")
-    expect(page.locator("#reasons")).not_to_contain_text("矛盾纠纷")
+    expect(page.locator("#reasons ul")).not_to_contain_text("矛盾纠纷")
     page.goto(f"{live_url}/disputes/?area={VILLAGE}")
     expect(page.locator("#disputes")).to_contain_text("拔除界桩")
     page.screenshot(path=str(artifacts / "dispute-ledger.png"))
