@@ -32,6 +32,13 @@ class Capability(models.TextChoices):
     PERSON_VIEW_SENSITIVE = "person.view_sensitive", "查看特殊人群标签"
     PERSON_EXPORT = "person.export", "导出人口信息"
     PERSON_IMPORT = "person.import", "导入人口信息"
+    # Field work (wangge.gridwork): recording visits and patrols; seeing the
+    # grid workers, posts and leave of an area; recording leave; appointing
+    # posts and keeping the reserve pool.
+    FIELD_WORK = "field.work", "入户走访与巡查"
+    GRIDWORK_VIEW = "gridwork.view", "查看网格员与AB岗"
+    GRIDWORK_LEAVE = "gridwork.leave", "登记网格员请假外出"
+    GRIDWORK_MANAGE = "gridwork.manage", "调整AB岗、管理后备队伍"
 
 
 # The levels at which each role may be granted.
@@ -58,18 +65,25 @@ _MANAGE_PEOPLE = _CARE | {
     Capability.PERSON_EXPORT,
 }
 
+# Who supervises grid workers: zone heads record their leave; village
+# secretaries and town dispatchers also appoint posts and keep the reserve.
+_SUPERVISE_WORKERS = frozenset({Capability.GRIDWORK_VIEW, Capability.GRIDWORK_LEAVE})
+_MANAGE_WORKERS = _SUPERVISE_WORKERS | {Capability.GRIDWORK_MANAGE}
+
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.GRID_WORKER: _EVERYONE | _CARE,
-    Role.ZONE_HEAD: _EVERYONE | _CARE,
-    Role.VILLAGE_SECRETARY: _EVERYONE | _MANAGE_PEOPLE | {Capability.AREA_EDIT},
+    Role.GRID_WORKER: _EVERYONE | _CARE | {Capability.FIELD_WORK},
+    Role.ZONE_HEAD: _EVERYONE | _CARE | _SUPERVISE_WORKERS | {Capability.FIELD_WORK},
+    Role.VILLAGE_SECRETARY: _EVERYONE | _MANAGE_PEOPLE | _MANAGE_WORKERS | {Capability.AREA_EDIT},
     Role.TOWN_DISPATCHER: _EVERYONE
     | _MANAGE_PEOPLE
+    | _MANAGE_WORKERS
     | {Capability.AREA_EDIT, Capability.PERSON_IMPORT},
     Role.DEPARTMENT_STAFF: _EVERYONE,
-    Role.COMMAND_CENTRE: _EVERYONE | _PEOPLE,
+    Role.COMMAND_CENTRE: _EVERYONE | _PEOPLE | {Capability.GRIDWORK_VIEW},
     Role.ORGANISATION_STAFF: _EVERYONE,
     Role.ADMINISTRATOR: _EVERYONE
     | _MANAGE_PEOPLE
+    | _MANAGE_WORKERS
     | {
         Capability.AREA_EDIT,
         Capability.AUDIT_VIEW,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from wangge.accounts.models import Unit, UnitKind
 from wangge.dispatch.models import Request, State
 from wangge.dispatch.routing import unit_over
+from wangge.gridwork.cover import on_duty
 from wangge.notify.models import Audience, Message
 from wangge.notify.services import message_to_resident, message_to_unit, messages_store
 
@@ -45,9 +46,18 @@ def _outcome(request: Request, outcome: str, kind: str) -> None:
         _residents(copy, f"您的诉求 {copy.number}(与 {request.number} 合并办理){outcome}", kind)
 
 
-def _unit(unit: Unit | None, request: Request, body: str, kind: str) -> None:
+def _unit(
+    unit: Unit | None, request: Request, body: str, kind: str, user_id: int | None = None
+) -> None:
     if unit is not None:
-        message_to_unit(unit, body, kind=kind, request=request)
+        message_to_unit(unit, body, kind=kind, request=request, user_id=user_id)
+
+
+def _grid(request: Request) -> tuple[Unit | None, int | None]:
+    """The request's grid unit and the grid worker on duty there now (the
+    one a message for the grid goes to: A, or B while A is away)."""
+    unit = Unit.objects.filter(kind=UnitKind.GRID, area=request.grid, is_active=True).first()
+    return unit, on_duty(request.grid_id).user_id if unit is not None else None
 
 
 def submitted(request: Request) -> None:
@@ -56,6 +66,7 @@ def submitted(request: Request) -> None:
         Message(
             audience=Audience.STAFF,
             unit=request.unit,
+            user_id=request.assignee_id,
             request=request,
             kind="arrived",
             body=_arrival_text(request, "新诉求"),
@@ -84,7 +95,7 @@ def _arrival_text(request: Request, what: str) -> str:
 
 
 def _arrived(request: Request, what: str) -> None:
-    _unit(request.unit, request, _arrival_text(request, what), "arrived")
+    _unit(request.unit, request, _arrival_text(request, what), "arrived", request.assignee_id)
 
 
 def after_step(request: Request, action: str, note: str) -> None:
@@ -99,8 +110,8 @@ def after_step(request: Request, action: str, note: str) -> None:
     elif action in ("finish", "self_handle"):
         _outcome(request, f"已办理:{request.result[:80]}。请在居民端评价是否满意。", "finished")
         if action == "finish":
-            grid = Unit.objects.filter(kind=UnitKind.GRID, area=request.grid, is_active=True)
-            _unit(grid.first(), request, f"诉求 {n} 已办结,请到现场核查。", "check")
+            grid, worker = _grid(request)
+            _unit(grid, request, f"诉求 {n} 已办结,请到现场核查。", "check", worker)
     elif action == "check_failed":
         _unit(request.unit, request, f"诉求 {n} 现场核查未通过:{note}。请继续办理。", "check")
     elif action == "extension_ask":
@@ -146,8 +157,9 @@ def helper_urged(request: Request, unit: Unit) -> None:
 def late(request: Request, step: str, label: str, due: dt.datetime) -> Unit | None:
     """A step after signing ran out of time: tell whoever owes it, once per
     deadline. Returns the unit told, or None if already told (or nobody)."""
+    worker = None
     if step == "check":
-        unit = Unit.objects.filter(kind=UnitKind.GRID, area=request.grid, is_active=True).first()
+        unit, worker = _grid(request)
     elif step == "callback":
         unit = unit_over(request.area_path, UnitKind.TOWN_OFFICE)
     else:
@@ -160,6 +172,7 @@ def late(request: Request, step: str, label: str, due: dt.datetime) -> Unit | No
         kind="urge",
         request=request,
         once_key=f"late:{request.pk}:{step}:{due.isoformat()}",
+        user_id=worker,
     )
     return unit if made is not None else None
 
