@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.gridwork.conftest import A, B, GRID, GRID_B, TOWN
+from tests.gridwork.conftest import GRID, GRID_B, TOWN, A, B
 from wangge.accounts.models import Unit
 from wangge.accounts.reach import reach_for
 from wangge.accounts.selectors import units_for

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.gridwork.conftest import A, B, GRID, OTHER_TOWN, SECRETARY, TOWN
+from tests.gridwork.conftest import GRID, OTHER_TOWN, SECRETARY, TOWN, A, B
 from wangge.accounts.models import RoleAssignment
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from tests.gridwork.conftest import A, B, GRID, TOWN, new_id, now_iso
+from tests.gridwork.conftest import GRID, TOWN, A, B, new_id, now_iso
 from wangge.core.errors import DomainError
 from wangge.dispatch.models import Request
 from wangge.gridwork.models import Finding, Patrol, PatrolPoint, SyncOp, Visit
