@@ -82,7 +82,10 @@ def area_posts(request: HttpRequest, code: str) -> HttpResponse:
     area = _area(request, code)
     lines = posts_of_area_for(request.user, area)
     reach = reach_for(request.user)
-    town = Area.objects.filter(path=_town_path(area)).first() or area
+    # Whom a post may go to: the town's workers for those who see the town
+    # (B is often the A of the next village's grid), else the area's.
+    town = Area.objects.filter(path=_town_path(area)).first()
+    pool = town if town and reach.allows(Capability.GRIDWORK_VIEW, town.path) else area
     can_manage = reach.allows(Capability.GRIDWORK_MANAGE, area.path)
     villages = (
         Area.objects.filter(parent=area, level__in=("village", "zone"), is_active=True)
@@ -103,7 +106,7 @@ def area_posts(request: HttpRequest, code: str) -> HttpResponse:
             "villages": villages,
             "can_manage": can_manage,
             "can_review": reach.allows(Capability.PERSON_EDIT, area.path),
-            "workers": list(workers_of_area_for(request.user, town)) if can_manage else [],
+            "workers": list(workers_of_area_for(request.user, pool)) if can_manage else [],
             "posts": Post.choices,
         },
     )
