@@ -15,6 +15,7 @@ from wangge.accounts.reach import reach_for
 from wangge.accounts.selectors import units_for
 from wangge.core.errors import DomainError, NotFound
 from wangge.dispatch.flow import request_self_handle
+from wangge.dispatch.selectors import request_queue_for
 from wangge.dispatch.services import request_intake
 from wangge.gridwork import cover
 from wangge.gridwork.cover import grids_served_by, on_duty, serving
@@ -78,6 +79,8 @@ def test_a_goes_on_leave_then_b_serves_then_a_again(  # type: ignore[no-untyped-
     assert during.number in [r["number"] for r in today_for(b)["requests"]]
     assert during.number not in [r["number"] for r in today_for(a)["requests"]]
     assert before.assignee_id == a.pk  # what arrived before keeps its record
+    assert during.pk in {r.pk for r in request_queue_for(b)}  # the staff queue too
+    assert during.pk not in {r.pk for r in request_queue_for(a)}
 
     leave_end(actor=user_named(TOWN), leave=leave)
     after = _intake("井盖松动,有安全隐患,请尽快处理")
@@ -86,6 +89,8 @@ def test_a_goes_on_leave_then_b_serves_then_a_again(  # type: ignore[no-untyped-
     assert not mine & _due_households(b)
     assert after.number in [r["number"] for r in today_for(a)["requests"]]
     assert after.number not in [r["number"] for r in today_for(b)["requests"]]
+    assert {before.pk, during.pk, after.pk} <= {r.pk for r in request_queue_for(a)}
+    assert not {before.pk, during.pk, after.pk} & {r.pk for r in request_queue_for(b)}
 
 
 def test_grids_served_by(db: None, user_named, away) -> None:  # type: ignore[no-untyped-def]

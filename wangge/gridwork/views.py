@@ -102,7 +102,7 @@ def area_posts(request: HttpRequest, code: str) -> HttpResponse:
             "crumbs": area_breadcrumbs_for(request.user, area),
             "lines": lines,
             "uncovered": sum(1 for line in lines if line.uncovered),
-            "away": sum(len(line.away) for line in lines),
+            "away": len({worker for line in lines for worker in line.away}),
             "villages": villages,
             "can_manage": can_manage,
             "can_review": reach.allows(Capability.PERSON_EDIT, area.path),
