@@ -219,3 +219,29 @@ def test_the_snapshot_answers_as_the_database(  # type: ignore[no-untyped-def]
     )
     assert from_snapshot == from_db
     assert from_db[0][GRID].post == "B"
+
+
+def test_messages_for_the_grid_go_to_the_worker_on_duty_now(  # type: ignore[no-untyped-def]
+    db: None, user_named, away
+) -> None:
+    """A department finishes a matter: the on-site check is asked of the
+    grid's worker on duty — B while A is away."""
+    from wangge.dispatch.flow import request_dispatch, request_finish, request_sign
+
+    r = request_intake(
+        actor=None,
+        channel="portal",
+        category_code="130101",
+        description="村里手机信号很差,打电话断断续续",
+        grid_code=GRID,
+    )
+    r = request_dispatch(actor=user_named(TOWN), request=r, unit_code="D-611022-zhujian")
+    dept = user_named("danfeng_zhujian")
+    r = request_sign(actor=dept, request=r)
+    away(A)
+    request_finish(actor=dept, request=r, result="已协调运营商增设基站,信号恢复")
+    check = Message.objects.get(request=r, kind="check")
+    assert check.unit.code == f"G-{GRID}"
+    assert check.user == user_named(B)
+    assert check in inbox_for(user_named(B))
+    assert check not in inbox_for(user_named(A))

@@ -148,3 +148,30 @@ def test_change_queue_puts_conflicts_first_and_approves(db: None, user_named) ->
     r = c.post(f"/gridwork/changes/{rows[0].pk}/approve/", {}, follow=True)
     assert "已被他人修改" in r.content.decode()  # the first became a conflict in turn
     assert _login(user_named, A).get(f"/gridwork/changes/{rows[0].pk}/").status_code == 404
+
+
+def test_registering_a_worker(db: None, user_named) -> None:  # type: ignore[no-untyped-def]
+    from wangge.accounts.models import User
+
+    User.objects.create_user(username="wg_new_one", display_name="新网格员")
+    c = _login(user_named, SECRETARY)
+    r = c.post(
+        f"/gridwork/areas/{VILLAGE}/workers/",
+        {"username": "wg_new_one", "kind": "part_time", "phone": "13600001111"},
+        follow=True,
+    )
+    assert "已登记网格员新网格员" in r.content.decode()
+    worker = GridWorker.objects.get(user__username="wg_new_one")
+    assert (worker.kind, worker.area.code, worker.phone_masked) == (
+        "part_time", VILLAGE, "136****1111",
+    )  # fmt: skip
+    again = c.post(
+        f"/gridwork/areas/{VILLAGE}/workers/", {"username": "wg_new_one", "kind": "part_time"},
+        follow=True,
+    )  # fmt: skip
+    assert "已登记为网格员" in again.content.decode()
+    missing = c.post(
+        f"/gridwork/areas/{VILLAGE}/workers/", {"username": "nobody", "kind": "full_time"},
+        follow=True,
+    )  # fmt: skip
+    assert "没有这个账号" in missing.content.decode()

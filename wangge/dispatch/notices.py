@@ -46,18 +46,19 @@ def _outcome(request: Request, outcome: str, kind: str) -> None:
         _residents(copy, f"您的诉求 {copy.number}(与 {request.number} 合并办理){outcome}", kind)
 
 
-def _unit(
-    unit: Unit | None, request: Request, body: str, kind: str, user_id: int | None = None
-) -> None:
+def _person(unit: Unit) -> int | None:
+    """Whom of a unit a message is for: a grid's worker on duty now (A, or
+    B while A is away: ``gridwork.cover``); for other units, everyone."""
+    return on_duty(unit.area_id).user_id if unit.kind == UnitKind.GRID else None
+
+
+def _unit(unit: Unit | None, request: Request, body: str, kind: str) -> None:
     if unit is not None:
-        message_to_unit(unit, body, kind=kind, request=request, user_id=user_id)
+        message_to_unit(unit, body, kind=kind, request=request, user_id=_person(unit))
 
 
-def _grid(request: Request) -> tuple[Unit | None, int | None]:
-    """The request's grid unit and the grid worker on duty there now (the
-    one a message for the grid goes to: A, or B while A is away)."""
-    unit = Unit.objects.filter(kind=UnitKind.GRID, area=request.grid, is_active=True).first()
-    return unit, on_duty(request.grid_id).user_id if unit is not None else None
+def _grid_unit(request: Request) -> Unit | None:
+    return Unit.objects.filter(kind=UnitKind.GRID, area=request.grid, is_active=True).first()
 
 
 def submitted(request: Request) -> None:
@@ -95,7 +96,7 @@ def _arrival_text(request: Request, what: str) -> str:
 
 
 def _arrived(request: Request, what: str) -> None:
-    _unit(request.unit, request, _arrival_text(request, what), "arrived", request.assignee_id)
+    _unit(request.unit, request, _arrival_text(request, what), "arrived")
 
 
 def after_step(request: Request, action: str, note: str) -> None:
@@ -110,8 +111,7 @@ def after_step(request: Request, action: str, note: str) -> None:
     elif action in ("finish", "self_handle"):
         _outcome(request, f"已办理:{request.result[:80]}。请在居民端评价是否满意。", "finished")
         if action == "finish":
-            grid, worker = _grid(request)
-            _unit(grid, request, f"诉求 {n} 已办结,请到现场核查。", "check", worker)
+            _unit(_grid_unit(request), request, f"诉求 {n} 已办结,请到现场核查。", "check")
     elif action == "check_failed":
         _unit(request.unit, request, f"诉求 {n} 现场核查未通过:{note}。请继续办理。", "check")
     elif action == "extension_ask":
@@ -157,9 +157,8 @@ def helper_urged(request: Request, unit: Unit) -> None:
 def late(request: Request, step: str, label: str, due: dt.datetime) -> Unit | None:
     """A step after signing ran out of time: tell whoever owes it, once per
     deadline. Returns the unit told, or None if already told (or nobody)."""
-    worker = None
     if step == "check":
-        unit, worker = _grid(request)
+        unit = _grid_unit(request)
     elif step == "callback":
         unit = unit_over(request.area_path, UnitKind.TOWN_OFFICE)
     else:
@@ -172,7 +171,7 @@ def late(request: Request, step: str, label: str, due: dt.datetime) -> Unit | No
         kind="urge",
         request=request,
         once_key=f"late:{request.pk}:{step}:{due.isoformat()}",
-        user_id=worker,
+        user_id=_person(unit),
     )
     return unit if made is not None else None
 
@@ -186,5 +185,6 @@ def warn(request: Request, step: str, due: dt.datetime) -> bool:
         kind="warn",
         request=request,
         once_key=f"warn:{request.pk}:{step}:{due.isoformat()}",
+        user_id=_person(request.unit),
     )
     return made is not None

@@ -152,11 +152,28 @@ _FIELDS = (
     "worker__is_active",
     "started_at",
     "ended_at",
+    "worker__user__username",
 )
 
 
-def _rows(q: Q) -> list[PostRow]:
-    return [PostRow(*values) for values in GridPost.objects.filter(q).values_list(*_FIELDS)]
+def post_rows(q: Q) -> list[PostRow]:
+    """Posts matching ``q``, as cover reads them."""
+    return [
+        PostRow(
+            grid_id=grid_id,
+            grid_path=path,
+            post=post,
+            worker_id=worker_id,
+            user_id=user_id,
+            name=display_name or username,
+            active=active,
+            started_at=started,
+            ended_at=ended,
+        )
+        for (
+            grid_id, path, post, worker_id, user_id, display_name, active, started, ended, username
+        ) in GridPost.objects.filter(q).values_list(*_FIELDS)
+    ]  # fmt: skip
 
 
 def _held_at(at: dt.datetime) -> Q:
@@ -168,7 +185,7 @@ def _build() -> Book:
     later is kept too: a snapshot is asked about the next few seconds)."""
     now = timezone.now()
     book = Book()
-    book.add_posts(_rows(Q(ended_at__isnull=True)))
+    book.add_posts(post_rows(Q(ended_at__isnull=True)))
     for worker_id, start, end in Leave.objects.filter(ends_at__gt=now).values_list(
         "worker_id", "starts_at", "ends_at"
     ):
@@ -192,7 +209,7 @@ def _snapshot_for(at: dt.datetime | None) -> tuple[Book | None, dt.datetime]:
 
 def _book_for_grids(grid_ids: list[int], at: dt.datetime) -> Book:
     book = Book()
-    book.add_posts(_rows(Q(grid_id__in=grid_ids) & _held_at(at)))
+    book.add_posts(post_rows(Q(grid_id__in=grid_ids) & _held_at(at)))
     _leaves_at(book, at)
     return book
 
@@ -201,9 +218,9 @@ def _book_for_user(user_id: int, at: dt.datetime) -> Book:
     """The user's posts at ``at`` and the A posts of the grids where they
     hold B (whose A's absence decides whether they cover)."""
     book = Book()
-    own = _rows(Q(worker__user_id=user_id) & _held_at(at))
+    own = post_rows(Q(worker__user_id=user_id) & _held_at(at))
     b_grids = [r.grid_id for r in own if r.post == Post.B]
-    others = _rows(Q(grid_id__in=b_grids, post=Post.A) & _held_at(at)) if b_grids else []
+    others = post_rows(Q(grid_id__in=b_grids, post=Post.A) & _held_at(at)) if b_grids else []
     book.add_posts(own + others)
     _leaves_at(book, at)
     return book

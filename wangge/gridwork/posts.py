@@ -134,6 +134,7 @@ def post_assign(
         raise DomainError("post.post", "岗位应为 A 岗或 B 岗")
     if not worker.is_active:
         raise DomainError("post.worker", "该网格员已不在岗,不能安排岗位")
+    _require_over_worker(actor, worker, Capability.GRIDWORK_VIEW)
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
     try:

@@ -15,7 +15,7 @@ from wangge.accounts.roles import Capability
 from wangge.audit.services import audit_record
 from wangge.core.errors import NotFound
 from wangge.gridwork.changes import household_state
-from wangge.gridwork.cover import Book, on_duty
+from wangge.gridwork.cover import Book, on_duty, post_rows
 from wangge.gridwork.models import (
     ChangeStatus,
     GridPost,
@@ -185,9 +185,7 @@ def posts_of_area_for(actor: Any, area: Area) -> list[GridLine]:
         if p.worker_id in leaves:
             line.away[p.worker_id] = leaves[p.worker_id]
     book = Book()
-    from wangge.gridwork.cover import _rows
-
-    book.add_posts(_rows(Q(grid__in=grids, ended_at__isnull=True)))
+    book.add_posts(post_rows(Q(grid__in=grids, ended_at__isnull=True)))
     for leave in leaves.values():
         book.leaves[leave.worker_id].append((leave.starts_at, leave.ends_at))
     for line in by_grid.values():

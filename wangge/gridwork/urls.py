@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.index, name="gridwork_index"),
     path("areas/<str:code>/", views.area_posts, name="gridwork_area"),
     path("areas/<str:code>/assign/", views.post_assign_view, name="gridwork_assign"),
+    path("areas/<str:code>/workers/", views.worker_register_view, name="gridwork_register"),
     path("areas/<str:code>/history/", views.area_history, name="gridwork_history"),
     path("areas/<str:code>/reserve/", views.reserve, name="gridwork_reserve"),
     path("areas/<str:code>/reserve/add/", views.reserve_add_view, name="gridwork_reserve_add"),

@@ -108,6 +108,7 @@ def area_posts(request: HttpRequest, code: str) -> HttpResponse:
             "can_review": reach.allows(Capability.PERSON_EDIT, area.path),
             "workers": list(workers_of_area_for(request.user, pool)) if can_manage else [],
             "posts": Post.choices,
+            "worker_kinds": WorkerKind.choices,
         },
     )
 
@@ -148,6 +149,34 @@ def post_assign_view(request: HttpRequest, code: str) -> HttpResponse:
             raise
         messages.error(request, exc.message)
     return _back(request, reverse("gridwork_area", args=[code]))
+
+
+@login_required
+@require_POST
+def worker_register_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Register an existing user (made in the system admin) as a grid worker here."""
+    from wangge.accounts.models import User
+    from wangge.gridwork.posts import worker_register
+
+    area = _area(request, code)
+    p = request.POST
+    try:
+        user = User.objects.filter(username=p.get("username", "").strip(), is_active=True).first()
+        if user is None:
+            raise DomainError("worker.user", "没有这个账号,请先在系统管理中建立用户")
+        worker = worker_register(
+            actor=request.user,
+            user=user,
+            kind=p.get("kind", ""),
+            area=area,
+            phone=p.get("phone", ""),
+        )
+        messages.success(request, f"已登记网格员{worker},可在下方为其安排岗位")
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise
+        messages.error(request, exc.message)
+    return redirect("gridwork_area", code=code)
 
 
 def _int(value: Any) -> int:
