@@ -32,6 +32,8 @@ class Capability(models.TextChoices):
     PERSON_VIEW_SENSITIVE = "person.view_sensitive", "查看特殊人群标签"
     PERSON_EXPORT = "person.export", "导出人口信息"
     PERSON_IMPORT = "person.import", "导入人口信息"
+    GRID_DRAFT = "grid.draft", "计算并提交网格划分方案"
+    GRID_APPROVE = "grid.approve", "审批并启用网格划分方案"
 
 
 # The levels at which each role may be granted.
@@ -61,10 +63,19 @@ _MANAGE_PEOPLE = _CARE | {
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: _EVERYONE | _CARE,
     Role.ZONE_HEAD: _EVERYONE | _CARE,
-    Role.VILLAGE_SECRETARY: _EVERYONE | _MANAGE_PEOPLE | {Capability.AREA_EDIT},
+    # A village secretary proposes its village's grids; the town approves and switches them on
+    # (docs/decisions/0015-grid-generations.md).
+    Role.VILLAGE_SECRETARY: _EVERYONE
+    | _MANAGE_PEOPLE
+    | {Capability.AREA_EDIT, Capability.GRID_DRAFT},
     Role.TOWN_DISPATCHER: _EVERYONE
     | _MANAGE_PEOPLE
-    | {Capability.AREA_EDIT, Capability.PERSON_IMPORT},
+    | {
+        Capability.AREA_EDIT,
+        Capability.PERSON_IMPORT,
+        Capability.GRID_DRAFT,
+        Capability.GRID_APPROVE,
+    },
     Role.DEPARTMENT_STAFF: _EVERYONE,
     Role.COMMAND_CENTRE: _EVERYONE | _PEOPLE,
     Role.ORGANISATION_STAFF: _EVERYONE,
@@ -75,6 +86,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         Capability.AUDIT_VIEW,
         Capability.USER_MANAGE,
         Capability.PERSON_IMPORT,
+        Capability.GRID_DRAFT,
+        Capability.GRID_APPROVE,
     },
 }
 
