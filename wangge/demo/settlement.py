@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, MultiPolygon, Polygon
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from wangge.geo.seeded import rng_for
@@ -41,7 +41,13 @@ from wangge.territory.models import (
     GenerationState,
     GridGeneration,
 )
-from wangge.territory.shangluo import AreaRecord, grid_count, group_into_zones, villages
+from wangge.territory.shangluo import (
+    DEMO_COUNTY,
+    AreaRecord,
+    grid_count,
+    group_into_zones,
+    villages,
+)
 
 FloatArray = np.ndarray
 
@@ -263,16 +269,95 @@ def _grid_records(village: AreaRecord, result: Result) -> list[AreaRecord]:
 
 
 def settle_counties(root: AreaRecord, counties: Iterable[str]) -> Settlement:
-    """``settle`` every village of the counties, except those whose grids a user redrew."""
-    redrawn = set(
-        GridGeneration.objects.filter(state=GenerationState.ACTIVE)
-        .exclude(origin=GenerationOrigin.DEMO)
-        .values_list("village__code", flat=True)
+    """``settle`` the villages of the counties. A village already settled by an earlier run
+    (its demo generation is active) keeps the grids stored — no need to partition again, and
+    re-running the seeder stays quick — unless its households are still to be generated, which
+    need the positions. A village whose grids a user redrew is left out (and alone)."""
+    active = dict(
+        GridGeneration.objects.filter(state=GenerationState.ACTIVE).values_list(
+            "village__code", "origin"
+        )
     )
+    counties = list(counties)
+    peopled = {
+        code[:12]
+        for code in Household.objects.filter(county_code__in=counties)
+        .values_list("grid__code", flat=True)
+        .distinct()
+    }
+    stored = {
+        code
+        for code, origin in active.items()
+        if origin == GenerationOrigin.DEMO and (code in peopled or code[:6] != DEMO_COUNTY)
+    }
+    todo: list[AreaRecord] = []
+    for village in villages(root, counties):
+        if village.code in active and active[village.code] != GenerationOrigin.DEMO:
+            continue  # a user's grids
+        if village.code not in stored:
+            todo.append(village)
     streets = {t.code for c in root.children for t in c.children if t.form == "street"}
-    return settle(
-        (v for v in villages(root, counties) if v.code not in redrawn), street_codes=streets
+    settlement = settle(todo, street_codes=streets)
+    _load_stored(root, counties, stored)
+    return settlement
+
+
+class _StoredRecord(AreaRecord):
+    """A zone or grid as stored: its centroid is the stored one (not recomputed from the
+    rounded boundary), so synchronising the tree again changes nothing."""
+
+    stored_centroid: Point | None = None
+
+    @property
+    def centroid(self) -> Point | None:
+        return self.stored_centroid
+
+
+def _load_stored(root: AreaRecord, counties: list[str], stored: set[str]) -> None:
+    """Give the ``stored`` villages their active zones and grids from the database."""
+    if not stored:
+        return
+    records: dict[str, _StoredRecord] = {}
+    rows = (
+        Area.objects.filter(is_active=True, level__in=["zone", "grid"], county_code__in=counties)
+        .order_by("code")
+        .values_list(
+            "code",
+            "name",
+            "level",
+            "parent__code",
+            "county_code",
+            "ur_code",
+            "geometry",
+            "geometry_source",
+            "centroid_lon",
+            "centroid_lat",
+        )
     )
+    for code, name, level, parent, county, ur, geometry, source, lon, lat in rows.iterator(
+        chunk_size=2000
+    ):
+        if code[:12] not in stored:
+            continue
+        rec = _StoredRecord(
+            code=code,
+            name=name,
+            official_name="",
+            level=level,
+            form="",
+            parent_code=parent,
+            county_code=county,
+            ur_code=ur,
+            geometry=shape(geometry) if geometry else None,
+            geometry_source=source,
+        )
+        rec.stored_centroid = Point(lon, lat) if lon is not None and lat is not None else None
+        records[code] = rec
+    by_village = {v.code: v for v in villages(root, counties) if v.code in stored}
+    for rec in records.values():
+        above = records.get(rec.parent_code or "") or by_village.get(rec.parent_code or "")
+        if above is not None:
+            above.children.append(rec)
 
 
 def record_generations(settlement: Settlement) -> int:
@@ -339,6 +424,9 @@ def seed_grid_generations(ctx: Any) -> None:
     if settlement is None:
         return
     made = record_generations(settlement)
+    if not settlement.results:
+        ctx.say("网格划分:各村(社区)沿用已划分的网格,未重新计算")
+        return
     households = sum(r.report.households for r in settlement.results.values())
     ctx.say(
         f"网格划分:{len(settlement.results)} 个村(社区)的 {households} 户按位置自动划分为 "

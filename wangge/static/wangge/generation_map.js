@@ -41,8 +41,8 @@
           lyr.bindPopup(lines.join("<br>"));
         }
       }).addTo(map);
-      overlays[of(fc, "new").length ? "新网格" : "现有网格"] = gridLayer;
       var old = of(fc, "old");
+      overlays[old.length ? "新网格" : "网格"] = gridLayer;
       if (old.length) {
         overlays["现有网格边界"] = L.geoJSON(old, {
           interactive: false,
@@ -60,11 +60,13 @@
       }
       var moved = of(fc, "moved");
       if (moved.length) {
+        // SVG, not canvas, for the few that matter: each is an element one can point at.
+        var svg = L.svg();
         overlays["需换网格的住户"] = L.geoJSON(moved, {
           pointToLayer: function (f, ll) {
             var p = f.properties;
             return L.circleMarker(ll, { radius: 5, weight: 1, color: "#fff", fillColor: "#d62728",
-                                        fillOpacity: 0.95 })
+                                        fillOpacity: 0.95, renderer: svg })
               .bindTooltip("户 " + p.number + ":" + p.old.slice(-3) + " → " + p.new.slice(-3));
           }
         }).addTo(map);
