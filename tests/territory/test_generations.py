@@ -190,6 +190,7 @@ def test_submit_and_activate_switch_the_village_at_once(db: None, user_named) ->
     assert reference.grid_active(done.created[0]) is not None
     record = AuditRecord.objects.get(action="grid_generation.activate", object_id=str(g.pk))
     assert record.changes["moved"] == done.moved
+    assert record.changes["superseded"] == [demo.pk]
 
 
 def test_households_registered_after_the_draft_are_placed_by_position(db: None, user_named) -> None:  # type: ignore[no-untyped-def]

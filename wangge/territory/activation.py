@@ -102,8 +102,12 @@ def _activate(actor: Any, pk: int, source: str) -> Activation:
             "grid.stale", "计算这个方案之后,该村(社区)的网格已经变化,请重新计算后再提交"
         )
     now = timezone.now()
-    superseded = GridGeneration.objects.filter(village=village, state=GenerationState.ACTIVE)
-    superseded.update(state=GenerationState.SUPERSEDED)
+    superseded = list(
+        GridGeneration.objects.filter(village=village, state=GenerationState.ACTIVE).values_list(
+            "pk", flat=True
+        )
+    )
+    GridGeneration.objects.filter(pk__in=superseded).update(state=GenerationState.SUPERSEDED)
     if not GridGeneration.objects.filter(pk=pk, state=GenerationState.SUBMITTED).update(
         state=GenerationState.ACTIVE, decided_by=actor, decided_at=now, activated_at=now
     ):
@@ -154,7 +158,7 @@ def _activate(actor: Any, pk: int, source: str) -> Activation:
         object_label=f"{village.name} 网格划分方案",
         area_path=village.path,
         changes={k: v for k, v in outcome.items() if k != "successors"}
-        | {"superseded": list(superseded.values_list("pk", flat=True))},
+        | {"superseded": superseded},
     )
     generation.refresh_from_db()
     return Activation(
