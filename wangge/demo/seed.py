@@ -27,9 +27,9 @@ from wangge.categories.services import categories_install
 from wangge.demo.people import demo_name
 from wangge.demo.population import seed_lead_households, seed_population
 from wangge.demo.requests import request_history_seed
+from wangge.demo.settlement import Settlement, seed_grid_generations, settle_counties
 from wangge.disputes.demo import seed_disputes
 from wangge.gridwork.demo import gridwork_line, seed_gridwork
-from wangge.demo.settlement import Settlement, seed_grid_generations, settle_counties
 from wangge.open311.demo import seed_open311
 from wangge.registry.colour_defaults import DEFAULT_RULES, DEFAULT_VISIT_INTERVALS
 from wangge.registry.models import ColourRule, Household, Person, VisitInterval

@@ -27,8 +27,9 @@ unique constraint). The loser gets a clear message and nothing of it is written.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,14 @@ from wangge.territory.models import (
 from wangge.territory.services import bump_territory_version
 
 _CHUNK = 500
+
+
+# Apps above the territory that keep something per grid (field work's A/B
+# posts) register a function here to carry it to the successor grids; it is
+# called inside the activation's transaction with {old grid pk: new grid}
+# and the moment, and returns how many rows it carried. (The territory
+# imports none of them.)
+GRID_SUCCESSION: list[Callable[[dict[int, Area], dt.datetime], int]] = []
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,8 @@ def _activate(actor: Any, pk: int, source: str) -> Activation:
     successor = {code: new_areas[new] for code, new in plan.successor_of().items()}
     units_moved, units_created = _carry_units(olds, successor, new_areas)
     roles_moved = _carry_roles(olds, successor)
+    by_old_pk = {olds[code].pk: area for code, area in successor.items()}
+    others_moved = sum(carry(by_old_pk, now) for carry in GRID_SUCCESSION)
 
     discarded = list(
         GridGeneration.objects.filter(
@@ -142,6 +153,7 @@ def _activate(actor: Any, pk: int, source: str) -> Activation:
         "units_moved": units_moved,
         "units_created": units_created,
         "roles_moved": roles_moved,
+        "others_moved": others_moved,
         "discarded": discarded,
     }
     # The new grids hold the polygons now; the generation keeps the rest.
