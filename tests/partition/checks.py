@@ -11,6 +11,7 @@ from wangge.partition import Result, Targets
 from wangge.partition.frame import LocalFrame
 from wangge.partition.polygons import faces_of
 from wangge.partition.quality import pieces_per_label
+from wangge.partition.solve import k_range
 
 # Relative to the village's area: what floating point leaves of a gap or an overlap.
 AREA_TOLERANCE = 1e-9
@@ -21,16 +22,33 @@ def explained_grids(result: Result) -> set[str]:
     return {i.grid for i in result.report.issues if i.code in ("too_small", "no_k_fits")}
 
 
+def grid_components(result: Result) -> list[int]:
+    """The graph component of each grid (a grid never straddles two)."""
+    assert result.graph is not None
+    _, component = result.graph.components()
+    return [int(component[np.flatnonzero(result.labels == i)[0]]) for i in range(len(result.grids))]
+
+
 def assert_sizes_within_bounds(result: Result, targets: Targets) -> None:
-    explained = explained_grids(result)
-    for grid in result.grids:
-        size = grid.persons if targets.measure == "persons" else grid.households
-        within = targets.minimum <= size <= targets.maximum
+    """Every grid is within bounds, except the grids of a group of households cut off from the
+    rest (by a barrier or the village boundary) whose weight no number of grids can share
+    within bounds -- and that group's issue says so."""
+    component = grid_components(result)
+    size = [g.persons if targets.measure == "persons" else g.households for g in result.grids]
+    weight: dict[int, float] = {}
+    for c, s in zip(component, size, strict=True):
+        weight[c] = weight.get(c, 0) + s
+    codes = [g.code for g in result.grids]
+    explained = {component[codes.index(code)] for code in explained_grids(result)}
+    for i, grid in enumerate(result.grids):
+        within = targets.minimum <= size[i] <= targets.maximum
         assert within == grid.in_bounds
-        if not within:
-            # Only a component that cannot meet the bounds may miss them, and it says so; then
-            # all its grids are as one (too small: one grid; else its grids share its issue).
-            assert explained, f"grid {grid.code} has {size}, outside bounds, unexplained"
+        if within:
+            continue
+        c = component[i]
+        fewest, most = k_range(weight[c], targets.minimum, targets.maximum)
+        assert fewest > most, f"grid {grid.code} has {size[i]}, outside bounds its group allows"
+        assert c in explained, f"grid {grid.code} has {size[i]}, outside bounds, unexplained"
     assert not [i for i in result.report.issues if i.code in ("out_of_bounds", "not_contiguous")]
 
 

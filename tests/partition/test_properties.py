@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 import shapely
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -91,16 +91,25 @@ def villages(draw: st.DrawFn) -> tuple[BaseGeometry, Households, tuple[BaseGeome
 
 
 @settings(
-    max_examples=300,
+    max_examples=int(os.environ.get("WANGGE_HYPOTHESIS_EXAMPLES", "300")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
-    # The same 300 villages on every run: CI must not turn red by chance. A
-    # random search found a 3–4 household case with a river that leaves a grid
-    # of 2 unexplained (open, noted for the partitioning issue); widen the
-    # search locally with WANGGE_HYPOTHESIS_RANDOM=1.
+    # The same villages on every run: CI must not turn red by chance. Search at random
+    # locally with WANGGE_HYPOTHESIS_RANDOM=1 (and WANGGE_HYPOTHESIS_EXAMPLES=5000, say).
     derandomize=os.environ.get("WANGGE_HYPOTHESIS_RANDOM") != "1",
 )
 @given(villages())
+# Failures a random search found (issue 5), as hypothesis shrank them: a grid of 2 at bounds
+# 3–4 whose only way out ran through a neighbour's household that held another house to its
+# grid (a row of houses cut off by the river, joined to the rest at one end) ...
+@example(village_case(267, 21, 3, 4, "walk", True))
+@example(village_case(134217729, 33, 3, 4, "walk", True))
+# ... the same where moving that household with its neighbour leaves the neighbour short, and a
+# third grid must give it one ...
+@example(village_case(139, 139, 3, 4, "hull", True))
+# ... and a concave village whose clipped-off piece touched only another loose piece and was
+# dropped, so the grid polygons did not cover the village.
+@example(village_case(4145400570, 21, 4, 6, "walk", False))
 def test_random_villages_meet_every_guarantee(
     case: tuple[BaseGeometry, Households, tuple[BaseGeometry, ...], Targets],
 ) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from wangge.partition.balance import Regions, refine, repair
+from wangge.partition.balance import refine, repair
 from wangge.partition.graph import Graph
 from wangge.partition.grow import (
     initial_labels,
@@ -32,6 +32,7 @@ from wangge.partition.grow import (
     regrow,
     split_part,
 )
+from wangge.partition.regions import Regions
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
