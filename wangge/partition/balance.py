@@ -37,28 +37,31 @@ _MIN_GAIN = 1e-6
 _BRANCH_TRIALS = 32
 
 
-def repair(regions: Regions, max_moves: int) -> None:
+def repair(regions: Regions, max_moves: int, *, carry: bool = True) -> None:
     """Move households along chains of neighbouring grids until all sizes are within bounds.
 
     Where no chain can carry a single household, a household goes with the households that
-    hang on it in its grid (``_carry_branch``). Gives up on a region when neither works (the
-    region is then reported out of bounds), and after ``max_moves`` moves in all.
+    hang on it in its grid (``_carry_branch``; not if ``carry`` is false: that search costs,
+    and is worth it for the real bounds, not for the headroom a fresh draft aims at). Gives up
+    on a region when neither works (the region is then reported out of bounds), and after
+    ``max_moves`` moves in all.
     """
     moves = _repair_chains(regions, max_moves)
-    while moves < max_moves and regions.violated():
+    while carry and moves < max_moves and regions.violated():
         carried = _carry_branch(regions, max_moves - moves)
         if not carried:
             return
         moves += carried + _repair_chains(regions, max_moves - moves - carried)
 
 
-def _repair_chains(regions: Regions, max_moves: int) -> int:
-    """``repair`` one household at a time along chains; returns the number of moves."""
+def _repair_chains(regions: Regions, max_moves: int, only: tuple[int, ...] | None = None) -> int:
+    """``repair`` one household at a time along chains (for the regions ``only``, if given);
+    returns the number of moves."""
     blocked: set[tuple[int, int]] = set()
     moves = 0
     while moves < max_moves:
         progress = False
-        for r in regions.violated():
+        for r in regions.violated() if only is None else only:
             if regions.violation(r) <= 0:
                 continue
             over = regions.size[r] > regions.upper[r]
@@ -102,7 +105,7 @@ def _carry_branch(regions: Regions, max_moves: int) -> int:
     try:
         for r in regions.violated():
             over = size[r] > upper[r]
-            options: list[tuple[float, float, float, int, int, list[int]]] = []
+            options: list[tuple[float, float, float, int, int, int, list[int]]] = []
             for s in sorted(regions.adj[r]):
                 src, dst = (r, s) if over else (s, r)
                 here = regions.violation(src) + regions.violation(dst)
@@ -114,14 +117,15 @@ def _carry_branch(regions: Regions, max_moves: int) -> int:
                         there = miss(src, size[src] - weight) + miss(dst, size[dst] + weight)
                         if there <= here + _MIN_GAIN:
                             gain = regions.gain(u, dst)
-                            options.append((there - here, weight, gain, u, dst, carried))
-            options.sort(key=lambda o: o[:5])
-            for *_, dst, carried in options[:_BRANCH_TRIALS]:
+                            options.append((there - here, weight, gain, u, src, dst, carried))
+            options.sort(key=lambda o: o[:6])
+            for *_, src, dst, carried in options[:_BRANCH_TRIALS]:
                 mark = regions.mark()
                 for v in carried:
                     regions.move(v, dst)
                 if regions.total_violation() >= before - _MIN_GAIN:
-                    _repair_chains(regions, max_moves - len(carried))
+                    # Only the two grids changed: can chains settle them from here?
+                    _repair_chains(regions, max_moves - len(carried), only=(src, dst))
                 if regions.total_violation() < before - _MIN_GAIN:
                     assert regions.journal is not None
                     return len(regions.journal) - mark

@@ -128,12 +128,15 @@ def solve(
 
     if existing is None:
         movable = np.ones(n, dtype=bool)
-        aim_lower, aim_upper = _with_headroom(comp_weight, plans, lower, upper, comp_of, alive)
+        integral = bool((weights == np.floor(weights)).all())
+        aim_lower, aim_upper = _with_headroom(
+            comp_weight, plans, lower, upper, comp_of, alive, integral
+        )
     else:
         movable = labels != _mapped(existing, origin)
         aim_lower, aim_upper = label_lower, label_upper
     regions = Regions(graph, pos, weights, labels, aim_lower, aim_upper, sticky=~movable)
-    repair(regions, _MOVES_PER_HOUSEHOLD * n)
+    repair(regions, _MOVES_PER_HOUSEHOLD * n, carry=False)
     refine(regions, movable)
     regions.lower, regions.upper = label_lower.tolist(), label_upper.tolist()
     repair(regions, _MOVES_PER_HOUSEHOLD * n)
@@ -175,21 +178,29 @@ def _with_headroom(
     upper: float,
     comp_of: IntArray,
     alive: BoolArray,
+    integral: bool,
 ) -> tuple[FloatArray, FloatArray]:
     """Per label: the bounds a fresh partition aims at, ``_HEADROOM`` inside the real ones.
 
     Grids drawn right at their bounds would spill over at the first few new households and
     force a redraw to move many; a little room keeps redraws small. Components whose share per
     grid falls outside the narrowed bounds aim at the real ones.
+
+    With whole weights (households, persons) the narrowed bounds are rounded inwards to whole
+    numbers, and kept only if some size fits them: bounds of 3-4 narrowed to 3.15-3.85 would
+    fit no grid at all, and refining within them could move nothing.
     """
     k = np.array([p[0] for p in plans], dtype=np.float64)
     feasible = np.array([p[1] for p in plans], dtype=bool)
     margin = _HEADROOM * (upper - lower)
+    low, high = lower + margin, upper - margin
+    if integral:
+        low, high = math.ceil(low - 1e-9), math.floor(high + 1e-9)
     share = comp_weight / k
-    narrow = feasible & (share >= lower + margin) & (share <= upper - margin)
+    narrow = feasible & (low <= high) & (share >= low) & (share <= high)
     lo, hi = _effective_bounds(comp_weight, plans, lower, upper)
-    lo = np.where(narrow, lower + margin, lo)
-    hi = np.where(narrow, upper - margin, hi)
+    lo = np.where(narrow, low, lo)
+    hi = np.where(narrow, high, hi)
     return np.where(alive, lo[comp_of], 0.0), np.where(alive, hi[comp_of], np.inf)
 
 
