@@ -107,6 +107,11 @@ def villages(draw: st.DrawFn) -> tuple[BaseGeometry, Households, tuple[BaseGeome
 # ... the same where moving that household with its neighbour leaves the neighbour short, and a
 # third grid must give it one ...
 @example(village_case(139, 139, 3, 4, "hull", True))
+# ... a group of 8 at bounds 4-5 whose shape allows no such cut (two rows of houses hang on one
+# house): reported as such; a group of 26 at 3-6 the repair left stuck, cut by the exhaustive
+# search ...
+@example(village_case(3635930383, 29, 4, 5, "walk", True))
+@example(village_case(2061579357, 60, 3, 6, "walk", True))
 # ... and a concave village whose clipped-off piece touched only another loose piece and was
 # dropped, so the grid polygons did not cover the village.
 @example(village_case(4145400570, 21, 4, 6, "walk", False))
@@ -124,10 +129,12 @@ def test_random_villages_meet_every_guarantee(
     checks.assert_households_in_their_grid(result, village)
     checks.assert_barriers_not_straddled(result, village, barriers, households.lon, households.lat)
     checks.assert_numbered_in_reading_order(result, CODE)
-    # Where the graph is one piece and the bounds admit a number of grids, all are within them.
+    # Where the graph is one piece and the bounds admit a number of grids, all are within them,
+    # unless its shape allows no such cut (which assert_sizes_within_bounds has confirmed).
     assert result.graph is not None
     fewest, most = k_range(len(households), targets.minimum, targets.maximum)
     if result.graph.components()[0] == 1 and fewest <= most:
-        assert result.report.in_bounds_share == 1.0
+        codes = {i.code for i in result.report.issues}
+        assert result.report.in_bounds_share == 1.0 or "no_contiguous_fit" in codes
         # Only notes about the input may remain: coordinates outside, empty land between barriers.
-        assert {i.code for i in result.report.issues} <= {"outside_village", "empty_face"}
+        assert codes <= {"outside_village", "empty_face", "no_contiguous_fit"}

@@ -196,6 +196,8 @@ class Regions:
         A region of ``u`` alone has no option: it would be left empty.
         """
         own = self.lab[u]
+        if self.removable(u):  # One piece: u goes alone, no search needed.
+            return [[u]]
         lab, ind, ptr = self.lab, self.ind, self.ptr
         seen = {u}
         pieces: list[list[int]] = []
