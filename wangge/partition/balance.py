@@ -16,6 +16,7 @@ centroids falls most), only those that keep both grids within bounds.
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import numpy.typing as npt
@@ -69,9 +70,12 @@ def _repair_chains(regions: Regions, max_moves: int, only: tuple[int, ...] | Non
             if path is None:
                 continue
             # Over: r -> p1 -> ... -> end. Under: end -> ... -> p1 -> r; both walked from r.
-            for here, there in itertools.pairwise(path):
+            hops = list(itertools.pairwise(path))
+            for i, (here, there) in enumerate(hops):
                 src, dst = (here, there) if over else (there, here)
-                u = regions.best_move(src, dst)
+                u = regions.best_move(
+                    src, dst, _fits(regions, path, over, i == 0, i == len(hops) - 1)
+                )
                 if u is None:  # Try another chain next round.
                     blocked.add((src, dst))
                     progress = True
@@ -82,6 +86,26 @@ def _repair_chains(regions: Regions, max_moves: int, only: tuple[int, ...] | Non
         if not progress:
             break
     return moves
+
+
+def _fits(
+    regions: Regions, path: list[int], over: bool, first: bool, last: bool
+) -> tuple[float, float]:
+    """The weights a hop of ``path`` should move: the first hop brings the grid out of bounds
+    within them, the last leaves the grid at the end within them (all weights fit where
+    households count one each and the first hop is off by one)."""
+    size, lower, upper = regions.size, regions.lower, regions.upper
+    low, high = 0.0, math.inf
+    if first:
+        r = path[0]
+        if over:
+            low, high = size[r] - upper[r], size[r] - lower[r]
+        else:
+            low, high = lower[r] - size[r], upper[r] - size[r]
+    if last:
+        end = path[-1]
+        high = min(high, upper[end] - size[end] if over else size[end] - lower[end])
+    return low, high
 
 
 def _carry_branch(regions: Regions, max_moves: int) -> int:

@@ -12,6 +12,7 @@ Contiguity is kept by two tests: ``removable``, O(degree) and sufficient (see gr
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import numpy.typing as npt
@@ -165,9 +166,13 @@ class Regions:
         self.members[src].discard(u)
         self.members[dst].add(u)
 
-    def best_move(self, src: int, dst: int) -> int | None:
+    def best_move(
+        self, src: int, dst: int, fits: tuple[float, float] = (0.0, math.inf)
+    ) -> int | None:
         """The household of ``src`` bordering ``dst`` whose move costs least, if any may move;
-        households that keep the grid they had (``sticky``) only when no other can.
+        households that keep the grid they had (``sticky``) only when no other can, and among
+        the others those whose weight is within ``fits`` first (in persons, a household of 5
+        does not bring a grid short of 2 within bounds if its neighbour has 3 to spare).
 
         The O(degree) test first; when it rejects every candidate, a search of the region
         finds those that are not cut vertices after all.
@@ -179,7 +184,12 @@ class Regions:
                 if lab[ind[j]] == dst:
                     bordering.append(u)
                     break
-        candidates = sorted((sticky[u], self.gain(u, dst), u) for u in bordering)
+        low, high = fits
+        w = self.w
+        candidates = sorted(
+            (sticky[u], not low - 1e-9 <= w[u] <= high + 1e-9, self.gain(u, dst), u)
+            for u in bordering
+        )
         for *_, u in candidates:
             if self.removable(u):
                 return u
