@@ -137,6 +137,16 @@ def _jpeg() -> bytes:
     return out.getvalue()
 
 
+def _shot(page: Page, artifacts: Path, name: str, at: str = "") -> None:
+    """What the phone's screen shows (not a full-page capture, which draws
+    the sticky bars in the middle): the top, or scrolled to ``at``."""
+    if at:
+        page.locator(at).scroll_into_view_if_needed()
+    else:
+        page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(artifacts / f"{name}.png"))
+
+
 def _waiting(page: Page, n: int) -> None:
     expect(page.locator("#outbox-count")).to_contain_text(f"待发送 {n} 条")
 
@@ -180,14 +190,14 @@ def test_visit_and_finding_online_each_reach_the_server_once(
     number = field["households"][0]
     expect(page.locator("#grids")).to_contain_text("A岗")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=str(artifacts / "field-today.png"))
+    _shot(page, artifacts, "field-today")
 
     page.click(f"#overdue li[data-household='{number}'] a, #due li[data-household='{number}'] a")
     expect(page.locator("#card")).to_be_visible()
     expect(page.locator("#members li").first).to_contain_text("身份证")
     expect(page.locator("#members li").first).to_contain_text("*")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=str(artifacts / "field-household.png"), full_page=True)
+    _shot(page, artifacts, "field-household")
 
     page.click("#record-visit")
     _record_visit(page, live_url, number, "老人身体还好,叮嘱注意防寒", photo=True)
@@ -199,10 +209,12 @@ def test_visit_and_finding_online_each_reach_the_server_once(
     page.click("#ch-add")
     expect(page.locator("#ch-list")).to_contain_text("联系电话:13912345678")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=str(artifacts / "field-visit.png"), full_page=True)
+    _shot(page, artifacts, "field-visit")
+    _shot(page, artifacts, "field-visit-changes", at="#changes-box")
     page.click("#save")
     expect(page.locator("#saved")).to_be_visible()
     _waiting(page, 0)
+    expect(page.locator("#saved-how")).to_have_text("已发送到服务器")
     expect(page.locator("#outbox-count")).not_to_contain_text("照片")
 
     page.goto(f"{live_url}/field/patrol/")
@@ -216,7 +228,8 @@ def test_visit_and_finding_online_each_reach_the_server_once(
     _finding(page, "路边垃圾堆放,气味很大")
     expect(page.locator("#clock")).not_to_be_empty()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=str(artifacts / "field-patrol.png"), full_page=True)
+    _shot(page, artifacts, "field-patrol")
+    _shot(page, artifacts, "field-patrol-finding", at="#save-finding")
     page.once("dialog", lambda d: d.accept())
     page.click("#stop")
     expect(page.locator("#idle")).to_be_visible()
@@ -288,7 +301,7 @@ def test_offline_records_wait_then_go_exactly_once(
     expect(page.locator("#outbox-state")).to_contain_text("离线")
     page.click("#outbox summary")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=str(artifacts / "field-outbox-offline.png"), full_page=True)
+    _shot(page, artifacts, "field-outbox-offline")
 
     def nothing_yet(worker: Any) -> None:
         from wangge.gridwork.models import Finding, Visit
@@ -402,7 +415,8 @@ def test_a_household_changed_meanwhile_is_flagged_and_shown(
     _waiting(page, 0)
     notice = page.locator("#notices .notice")
     expect(notice).to_contain_text("该户信息已被他人修改,已提交审核")
-    page.screenshot(path=str(artifacts / "field-conflict.png"))
+    expect(page.locator("#saved-how")).to_have_text("已发送到服务器")
+    _shot(page, artifacts, "field-conflict")
 
     def flagged(worker: Any) -> None:
         from wangge.gridwork.models import HouseholdChange

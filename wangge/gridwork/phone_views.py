@@ -35,7 +35,7 @@ _SHARED_STATIC = ("wangge/photos.js", "wangge/locate.js")
 PAGES = ("field_today", "field_household", "field_visit", "field_patrol", "field_outbox")
 # The API answers kept for offline use beyond the household cards, which
 # the pages fetch (and so the service worker keeps) one by one.
-PRECACHED_API = ("api_field_today", "api_field_meta", "api_field_grids")
+PRECACHED_API = ("api_field_today", "api_field_meta", "api_field_grids", "api_field_changes")
 
 
 def _static_files() -> list[str]:

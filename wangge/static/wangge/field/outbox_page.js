@@ -23,5 +23,6 @@
       el("span", {class: "tag"}, CHANGE[c.status] || c.status), " ", c.proposed.join("、"),
       el("div", {class: "muted small"}, `户号 ${c.household}`, c.decision_note ? ` · ${c.decision_note}` : ""))),
     "没有变更申请");
-  }, (e) => document.getElementById("my-changes").replaceChildren(el("li", {class: "muted"}, e.message)));
+  }, (e) => document.getElementById("my-changes").replaceChildren(el("li", {class: "empty"},
+    e.kind === "offline" ? "没有网络,联网后显示" : e.message)));
 })();

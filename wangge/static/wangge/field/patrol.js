@@ -38,6 +38,7 @@
     const here = {lon: +pos.coords.longitude.toFixed(6), lat: +pos.coords.latitude.toFixed(6),
       accuracy: Math.round(pos.coords.accuracy || 0), t: Date.now()};
     lastPos = here;
+    if (patrol) note("");
     whereLine();
     if (!patrol) return;
     const last = patrol.last;
@@ -70,8 +71,12 @@
   function follow() {
     if (!navigator.geolocation) { note("此设备不能定位,巡查不记录轨迹"); return; }
     if (watch === null) {
-      watch = navigator.geolocation.watchPosition(onPosition, () => note("定位失败,轨迹暂停"),
-        {enableHighAccuracy: true, maximumAge: 10000, timeout: 30000});
+      // No timeout: standing still is not a failure. Only a refusal or a
+      // phone that cannot locate at all is worth telling.
+      watch = navigator.geolocation.watchPosition(onPosition, (e) => {
+        if (e.code === e.PERMISSION_DENIED) note("未允许定位,巡查不记录轨迹(可在浏览器设置中允许)");
+        else if (e.code === e.POSITION_UNAVAILABLE) note("暂时无法定位,轨迹暂停");
+      }, {enableHighAccuracy: true, maximumAge: 10000});
     }
   }
 

@@ -12,7 +12,8 @@
   const error = document.getElementById("form-error");
   let card = null;
   let meta = null;
-  const entries = []; // changes noticed: {field, person?, value, shown}
+  const entries = []; // changes noticed: {field, person?, value, label}
+  let saved = []; // ids of the records saved, to follow them out of the outbox
 
   // --- changes noticed ----------------------------------------------------------------
 
@@ -136,10 +137,20 @@
       return;
     }
     form.hidden = true;
+    saved = records.map((r) => r.op.id);
     document.getElementById("saved-how").textContent = navigator.onLine ? "正在发送" : "现在没有网络,有网后自动发送";
     document.getElementById("back-card").href = `/field/household/?h=${encodeURIComponent(number)}`;
     document.getElementById("saved").hidden = false;
   });
+
+  // Once saved, say when it has left the phone.
+  Field.onOutbox = (rows) => {
+    if (!saved.length) return;
+    const left = rows.filter((r) => saved.includes(r.op.id));
+    const how = document.getElementById("saved-how");
+    if (!left.length) how.textContent = "已发送到服务器";
+    else if (left.some((r) => r.state === "error")) how.textContent = "发送失败,见上方“待发送”";
+  };
 
   if (!number) { Field.problem(status, {message: "没有指明哪一户"}); return; }
   Field.meta().then(async (m) => {
