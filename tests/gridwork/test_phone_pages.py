@@ -53,9 +53,7 @@ def test_pages_need_sign_in_and_field_work(db: None, user_named: Any) -> None:
     assert _client(user_named, SECRETARY).get("/field/visit/").status_code == 404
 
 
-def test_the_nav_offers_the_phone_pages_to_grid_workers_only(
-    db: None, user_named: Any
-) -> None:
+def test_the_nav_offers_the_phone_pages_to_grid_workers_only(db: None, user_named: Any) -> None:
     assert "手机工作台" in _client(user_named, A).get("/").content.decode()
     assert "手机工作台" not in _client(user_named, TOWN).get("/").content.decode()
 
