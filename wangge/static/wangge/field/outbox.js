@@ -205,6 +205,13 @@
   // One line per waiting record: what, when made, and its error if any,
   // with "resend" and "discard" for errors.
   Field.outboxItems = function (rows, photos) {
+    const ids = new Set(rows.map((r) => r.op.id));
+    // Photos whose record is already on the server wait on their own.
+    const loose = photos.filter((p) => !ids.has(p.record)).map((p) => el("li",
+      {class: p.state === "error" ? "error" : "", "data-photo": p.id},
+      el("span", {class: "what"}, "照片 · 所属记录已发送"),
+      p.state === "error" ? el("div", {class: "error-text"}, `发送失败:${p.error}`,
+        el("button", {type: "button", class: "small", onclick: () => dropPhoto(p)}, "放弃")) : null));
     return rows.map((row) => {
       const n = photos.filter((p) => p.record === row.op.id);
       const bad = n.find((p) => p.state === "error");
@@ -215,8 +222,14 @@
           el("button", {type: "button", class: "small", onclick: () => resend(row)}, "重新发送"),
           el("button", {type: "button", class: "small", onclick: () => discard(row)}, "放弃")) : null,
         bad ? el("div", {class: "error-text"}, `照片:${bad.error}`) : null);
-    });
+    }).concat(loose);
   };
+
+  async function dropPhoto(p) {
+    if (!confirm("放弃这张照片?")) return;
+    await store.del("photos", p.id);
+    render();
+  }
 
   async function resend(row) {
     // Everything that failed goes again, in order: a later record may
