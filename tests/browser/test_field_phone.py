@@ -432,3 +432,31 @@ def test_a_household_changed_meanwhile_is_flagged_and_shown(
     expect(page.locator("#changes")).to_contain_text("待核对")
     notice.locator("button").click()
     expect(page.locator("#notices .notice")).to_have_count(0)
+
+
+def test_a_refused_record_stays_with_the_servers_message(
+    phone: Page, live_url: str, artifacts: Path
+) -> None:
+    """A record the server refuses is not dropped: it stays in the outbox
+    with the server's reason until the worker resends or discards it."""
+    page = phone
+    page.goto(f"{live_url}/field/outbox/")
+    # A visit to a household that is not the worker's (as a phone whose
+    # grids changed since the list was loaded would send).
+    page.evaluate(
+        """() => Field.queue({summary: "别人网格的一户", op: {id: Field.uuid(), op: "visit",
+            household: "6110221092230010001", at: new Date().toISOString(), notes: "走错了"}})"""
+    )
+    failed = page.locator("#waiting li.error")
+    expect(failed).to_contain_text("发送失败")
+    expect(failed).to_contain_text("不存在")
+    expect(page.locator("#outbox-count")).to_contain_text("1 条失败")
+    expect(page.locator("#log li.error")).to_contain_text("别人网格的一户")
+    _shot(page, artifacts, "field-outbox-error", at="#waiting")
+
+    failed.locator("text=重新发送").click()  # refused again, still kept
+    expect(page.locator("#waiting li.error")).to_have_count(1)
+    page.once("dialog", lambda d: d.accept())
+    page.locator("#waiting li.error >> text=放弃").click()
+    _waiting(page, 0)
+    expect(page.locator("#log li.discarded")).to_contain_text("已放弃")
