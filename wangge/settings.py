@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "wangge.notify",
     "wangge.gridwork",
     "wangge.open311",
+    "wangge.disputes",
+    "wangge.tasks",
     "wangge.demo",
 ]
 

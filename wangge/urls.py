@@ -96,6 +96,8 @@ urlpatterns = [
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("admin/", admin.site.urls),
     path("open311/v2/", include("wangge.open311.urls")),
+    path("", include("wangge.disputes.urls")),
+    path("", include("wangge.tasks.urls")),
     path("gridwork/", include("wangge.gridwork.urls")),
     path("api/field/", include("wangge.gridwork.api_urls")),
     path("field/", include("wangge.gridwork.phone_urls")),

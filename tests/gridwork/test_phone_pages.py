@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
+from tests.disputes.conftest import GRID as DISPUTE_GRID
+from tests.disputes.conftest import household_with_member, register
 from tests.gridwork.conftest import SECRETARY, TOWN, A
 from wangge.gridwork import phone_views
 from wangge.registry.models import Membership
@@ -127,3 +129,20 @@ def test_today_names_each_household_by_its_head(db: None, user_named: Any) -> No
     assert heads
     for h in listed:
         assert h["head"] == heads.get(h["household"], "")
+
+
+def test_the_card_names_the_households_unresolved_disputes(db: None, user_named: Any) -> None:
+    household, _ = household_with_member(DISPUTE_GRID)
+    dispute = register(user_named(A), household=household_with_member(DISPUTE_GRID), risk="high")
+    card = _client(user_named, A).get(f"/api/field/households/{household.number}/").json()
+    assert [d["number"] for d in card["disputes"]] == [dispute.number]
+    shown = card["disputes"][0]
+    assert shown["risk_label"] == "高风险"
+    assert shown["state_label"] == "调解中"
+    assert shown["summary"] == "两户因排水沟堵塞发生争执"
+    # A household with none says so.
+    other, _ = household_with_member(DISPUTE_GRID, skip=1)
+    assert (
+        _client(user_named, A).get(f"/api/field/households/{other.number}/").json()["disputes"]
+        == []
+    )

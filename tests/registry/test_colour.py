@@ -71,7 +71,18 @@ CASES: dict[str, tuple[HouseholdFacts, list[HouseholdFacts]]] = {
         household(person("extreme_hardship")),
         [household(person("low_income")), household()],
     ),
-    "open_dispute": (household(person(), open_disputes=1), [household(person(), open_requests=3)]),
+    "high_risk_dispute": (
+        household(person(), open_disputes=1, open_high_risk_disputes=1),
+        [household(person(), open_disputes=2)],
+    ),
+    "open_dispute": (
+        household(person(), open_disputes=1),
+        # Red for a high-risk dispute already says it.
+        [
+            household(person(), open_requests=3),
+            household(person(), open_disputes=2, open_high_risk_disputes=1),
+        ],
+    ),
     "severe_mental_disorder": (
         household(person(), person("severe_mental_disorder")),
         [household(person("veteran"))],
@@ -137,12 +148,17 @@ def test_a_household_with_nothing_is_green_with_a_no_risk_reason() -> None:
 
 
 def test_the_most_severe_colour_wins_and_every_reason_is_listed_most_severe_first() -> None:
-    facts = household(person("low_income"), person("elderly_alone", age=82), open_disputes=2)
+    facts = household(
+        person("low_income"),
+        person("elderly_alone", age=82),
+        open_disputes=2,
+        open_high_risk_disputes=1,
+    )
     rating = rate(facts)
     assert rating.colour == "red"
-    assert rating.rule_codes == ["open_dispute", "elderly_alone", "low_income", "elderly_80"]
+    assert rating.rule_codes == ["high_risk_dispute", "elderly_alone", "low_income", "elderly_80"]
     assert rating.reasons == [
-        "有未化解的矛盾纠纷（2 件）",
+        "有高风险矛盾纠纷未化解（1 件）",
         "有独居老人",
         "有低保对象",
         "有 80 岁以上老人",
@@ -166,8 +182,10 @@ def test_colour_follows_the_household_data() -> None:
     facts = household(person(), person(age=12))
     assert rate(facts).colour == "green"
     facts.open_disputes = 1  # a dispute is filed
+    assert rate(facts).colour == "yellow"
+    facts.open_high_risk_disputes = 1  # and found to be high risk
     assert rate(facts).colour == "red"
-    facts.open_disputes = 0  # and resolved
+    facts.open_disputes = facts.open_high_risk_disputes = 0  # and settled
     assert rate(facts).colour == "green"
     facts.members.append(person("left_behind_child", age=6))
     assert rate(facts).colour == "yellow"
@@ -215,7 +233,10 @@ def test_an_override_wins_until_it_expires_inclusive() -> None:
 
 
 def test_an_override_may_lower_the_colour_and_replaces_the_no_risk_reason() -> None:
-    lowered = rate(household(open_disputes=1), override=Override("green", "已调解", TODAY))
+    lowered = rate(
+        household(open_disputes=1, open_high_risk_disputes=1),
+        override=Override("green", "已调解", TODAY),
+    )
     assert (lowered.colour, lowered.rule_colour) == ("green", "red")
     raised = rate(household(person()), override=Override("yellow", "新近丧偶", TODAY))
     assert raised.colour == "yellow"
@@ -514,6 +535,7 @@ person_cond = _tree(
 household_cond = _tree(
     st.one_of(
         st.builds(lambda n: {"open_disputes_at_least": n}, st.integers(0, 2)),
+        st.builds(lambda n: {"open_high_risk_disputes_at_least": n}, st.integers(0, 1)),
         st.builds(lambda n: {"open_requests_at_least": n}, st.integers(0, 2)),
         st.builds(lambda n: {"days_since_visit_over": n}, st.sampled_from([0, 30, 180])),
         st.builds(lambda t: {"household_tag": t}, st.sampled_from(H_TAGS)),
@@ -557,6 +579,7 @@ def _bank(size: int) -> list[HouseholdFacts]:
             members=[someone() for _ in range(rng.randint(0, 4))],
             household_type=rng.choice(["family", "collective"]),
             open_disputes=rng.randint(0, 2),
+            open_high_risk_disputes=rng.randint(0, 1),
             open_requests=rng.randint(0, 2),
             days_since_last_visit=rng.choice([None, 0, 30, 31, 180, 181]),
             tags=frozenset(t for t in H_TAGS if rng.random() < 0.3),
@@ -578,6 +601,7 @@ households = st.builds(
     HouseholdFacts,
     members=st.lists(people, max_size=5),
     open_disputes=st.integers(0, 2),
+    open_high_risk_disputes=st.integers(0, 1),
     days_since_last_visit=st.one_of(st.none(), st.integers(170, 190)),
 )
 
@@ -594,6 +618,8 @@ def reference(cond: dict[str, Any], h: HouseholdFacts) -> bool:
             results.append(not reference(value, h))
         elif key == "open_disputes_at_least":
             results.append(h.open_disputes >= value)
+        elif key == "open_high_risk_disputes_at_least":
+            results.append(h.open_high_risk_disputes >= value)
         elif key == "open_requests_at_least":
             results.append(h.open_requests >= value)
         elif key == "days_since_visit_over":

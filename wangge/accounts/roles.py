@@ -32,6 +32,11 @@ class Capability(models.TextChoices):
     PERSON_VIEW_SENSITIVE = "person.view_sensitive", "查看特殊人群标签"
     PERSON_EXPORT = "person.export", "导出人口信息"
     PERSON_IMPORT = "person.import", "导入人口信息"
+    DISPUTE_VIEW = "dispute.view", "查看矛盾纠纷"
+    DISPUTE_MEDIATE = "dispute.mediate", "登记、调解矛盾纠纷"
+    TASK_VIEW = "task.view", "查看交办任务"
+    TASK_ASSIGN = "task.assign", "交办任务"
+    TASK_DO = "task.do", "办理交办任务"
     # Field work (wangge.gridwork): recording visits and patrols; seeing the
     # grid workers, posts and leave of an area; recording leave; appointing
     # posts and keeping the reserve pool.
@@ -65,25 +70,48 @@ _MANAGE_PEOPLE = _CARE | {
     Capability.PERSON_EXPORT,
 }
 
+# Disputes (矛盾纠纷): mediated in the grid, the village and the town — at
+# which level each may act is decided by where the role is held (see
+# wangge.disputes.services); the county watches. Tasks (交办任务): the town
+# and the command centre assign, grids carry them out.
+_MEDIATE = frozenset({Capability.DISPUTE_VIEW, Capability.DISPUTE_MEDIATE})
+_DO_TASKS = frozenset({Capability.TASK_VIEW, Capability.TASK_DO})
+_ASSIGN_TASKS = frozenset({Capability.TASK_VIEW, Capability.TASK_ASSIGN})
 # Who supervises grid workers: zone heads record their leave; village
 # secretaries and town dispatchers also appoint posts and keep the reserve.
 _SUPERVISE_WORKERS = frozenset({Capability.GRIDWORK_VIEW, Capability.GRIDWORK_LEAVE})
 _MANAGE_WORKERS = _SUPERVISE_WORKERS | {Capability.GRIDWORK_MANAGE}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.GRID_WORKER: _EVERYONE | _CARE | {Capability.FIELD_WORK},
-    Role.ZONE_HEAD: _EVERYONE | _CARE | _SUPERVISE_WORKERS | {Capability.FIELD_WORK},
-    Role.VILLAGE_SECRETARY: _EVERYONE | _MANAGE_PEOPLE | _MANAGE_WORKERS | {Capability.AREA_EDIT},
+    Role.GRID_WORKER: _EVERYONE | _CARE | _MEDIATE | _DO_TASKS | {Capability.FIELD_WORK},
+    Role.ZONE_HEAD: _EVERYONE
+    | _CARE
+    | _MEDIATE
+    | _DO_TASKS
+    | _SUPERVISE_WORKERS
+    | {Capability.FIELD_WORK},
+    Role.VILLAGE_SECRETARY: _EVERYONE
+    | _MANAGE_PEOPLE
+    | _MEDIATE
+    | _DO_TASKS
+    | _MANAGE_WORKERS
+    | {Capability.AREA_EDIT},
     Role.TOWN_DISPATCHER: _EVERYONE
     | _MANAGE_PEOPLE
+    | _MEDIATE
+    | _ASSIGN_TASKS
     | _MANAGE_WORKERS
     | {Capability.AREA_EDIT, Capability.PERSON_IMPORT},
     Role.DEPARTMENT_STAFF: _EVERYONE,
-    Role.COMMAND_CENTRE: _EVERYONE | _PEOPLE | {Capability.GRIDWORK_VIEW},
+    Role.COMMAND_CENTRE: _EVERYONE
+    | _PEOPLE
+    | _ASSIGN_TASKS
+    | {Capability.DISPUTE_VIEW, Capability.GRIDWORK_VIEW},
     Role.ORGANISATION_STAFF: _EVERYONE,
     Role.ADMINISTRATOR: _EVERYONE
     | _MANAGE_PEOPLE
     | _MANAGE_WORKERS
+    | {Capability.DISPUTE_VIEW, Capability.TASK_VIEW}
     | {
         Capability.AREA_EDIT,
         Capability.AUDIT_VIEW,

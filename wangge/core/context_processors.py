@@ -25,6 +25,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     links.append((f"消息({unread})" if unread else "消息", reverse("inbox")))
     links.append(("需求台账", reverse("request_ledger")))
     links.append(("考核指标", reverse("request_figures")))
+    if reach.has(Capability.DISPUTE_VIEW):
+        links.append(("矛盾纠纷", reverse("dispute_ledger")))
+    if reach.has(Capability.TASK_VIEW):
+        links.append(("交办任务", reverse("task_list")))
     links.append(("区域与网格", reverse("area_index")))
     if reach.has(Capability.PERSON_VIEW):
         links.append(("人员查询", reverse("person_search")))

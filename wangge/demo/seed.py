@@ -27,10 +27,12 @@ from wangge.categories.services import categories_install
 from wangge.demo.people import demo_name
 from wangge.demo.population import seed_lead_households, seed_population
 from wangge.demo.requests import request_history_seed
+from wangge.disputes.demo import seed_disputes
 from wangge.gridwork.demo import gridwork_line, seed_gridwork
 from wangge.open311.demo import seed_open311
 from wangge.registry.colour_defaults import DEFAULT_RULES, DEFAULT_VISIT_INTERVALS
 from wangge.registry.models import ColourRule, Household, Person, VisitInterval
+from wangge.tasks.demo import seed_tasks
 from wangge.territory.models import Area
 from wangge.territory.services import area_tree_sync
 from wangge.territory.shangluo import (
@@ -388,5 +390,7 @@ STEPS: list[Callable[[SeedContext], None]] = [
     seed_colour_rules,
     seed_people,
     seed_requests,
+    seed_disputes,
+    seed_tasks,
     seed_open311,
 ]

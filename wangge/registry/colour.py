@@ -36,6 +36,8 @@ Household conditions:
 ``any: [cond, ...]``                  at least one holds (non-empty list)
 ``not: cond``                         the condition does not hold
 ``open_disputes_at_least: n``         at least n unresolved disputes (counting, ``{n}`` = count)
+``open_high_risk_disputes_at_least:`` at least n of them rated high risk (counting, ``{n}`` =
+``n``                                 count)
 ``open_requests_at_least: n``         at least n open requests (counting, ``{n}`` = count)
 ``days_since_visit_over: n``          last visit over n days ago; never visited → holds (not
                                       counting: a household never visited has no day count)
@@ -134,6 +136,7 @@ _HOUSEHOLD_KEYS: Final = (
     "any",
     "not",
     "open_disputes_at_least",
+    "open_high_risk_disputes_at_least",
     "open_requests_at_least",
     "days_since_visit_over",
     "household_tag",
@@ -156,6 +159,7 @@ _PERSON_KEYS: Final = (
 _COUNTING_KEYS: Final = frozenset(
     {
         "open_disputes_at_least",
+        "open_high_risk_disputes_at_least",
         "open_requests_at_least",
         "member_count_at_least",
         "any_member",
@@ -192,6 +196,7 @@ class HouseholdFacts:
     members: list[PersonFacts]
     household_type: str = "family"
     open_disputes: int = 0
+    open_high_risk_disputes: int = 0
     open_requests: int = 0
     days_since_last_visit: int | None = None
     tags: frozenset[str] = frozenset()
@@ -487,6 +492,14 @@ def _household_leaf(key: str, value: object, path: str, opts: _Options) -> _Hous
         n = _count(value, path)
         return _HouseholdCond(
             lambda h, _t: h.open_disputes >= n, [lambda h: h.open_disputes], None, None
+        )
+    if key == "open_high_risk_disputes_at_least":
+        n = _count(value, path)
+        return _HouseholdCond(
+            lambda h, _t: h.open_high_risk_disputes >= n,
+            [lambda h: h.open_high_risk_disputes],
+            None,
+            None,
         )
     if key == "open_requests_at_least":
         n = _count(value, path)

@@ -31,10 +31,11 @@ DEFAULT_RULES: list[dict[str, Any]] = [
         "when": {"any_member": {"tag": "extreme_hardship"}},
     },
     {
-        "code": "open_dispute",
+        # A dispute that could turn violent or bring a crowd (see wangge.disputes: risk "high").
+        "code": "high_risk_dispute",
         "colour": "red",
-        "reason": "有未化解的矛盾纠纷（{n} 件）",
-        "when": {"open_disputes_at_least": 1},
+        "reason": "有高风险矛盾纠纷未化解（{n} 件）",
+        "when": {"open_high_risk_disputes_at_least": 1},
     },
     {
         "code": "severe_mental_disorder",
@@ -61,6 +62,17 @@ DEFAULT_RULES: list[dict[str, Any]] = [
         "when": {"count_members_at_least": {"n": 2, "where": {"any": _VULNERABLE}}},
     },
     # --- yellow 关心户 ---
+    {
+        # Any other dispute still being mediated, or not settled in full. A household already
+        # red for a high-risk one is not told twice.
+        "code": "open_dispute",
+        "colour": "yellow",
+        "reason": "有未化解的矛盾纠纷（{n} 件）",
+        "when": {
+            "open_disputes_at_least": 1,
+            "not": {"open_high_risk_disputes_at_least": 1},
+        },
+    },
     {
         "code": "elderly_alone",
         "colour": "yellow",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -26,6 +27,34 @@ class _Compiled:
 
 
 _cache: dict[str, _Compiled] = {}
+
+# Counts of open matters that other apps keep about households (disputes,
+# later requests), as facts for the rules: a source takes household ids and
+# answers {household id: {"open_disputes": n, ...}} for those with any. The
+# owning app registers its source when it loads (AppConfig.ready), so the
+# registry imports none of them. Keys are HouseholdFacts' count fields.
+HouseholdCounts = Callable[[Sequence[int]], Mapping[int, Mapping[str, int]]]
+_count_sources: list[HouseholdCounts] = []
+_COUNT_FIELDS = ("open_disputes", "open_high_risk_disputes", "open_requests")
+
+
+def household_counts_source(source: HouseholdCounts) -> HouseholdCounts:
+    """Register a source of per-household counts (once; idempotent)."""
+    if source not in _count_sources:
+        _count_sources.append(source)
+    return source
+
+
+def _counts(ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    out: dict[int, dict[str, int]] = {}
+    for source in _count_sources:
+        for hid, counts in source(ids).items():
+            mine = out.setdefault(hid, {})
+            for key, n in counts.items():
+                if key not in _COUNT_FIELDS:
+                    raise ValueError(f"unknown household count {key!r}")
+                mine[key] = mine.get(key, 0) + n
+    return out
 
 
 def _rule_rows() -> list[dict[str, Any]]:
@@ -108,16 +137,19 @@ def recolour_households(household_ids: list[int], *, today: dt.date | None = Non
                     is_away=away,
                 )
             )
+        counts = _counts(ids)
         updates = []
         for hid, h in households.items():
             days = (today - h.last_visit_on).days if h.last_visit_on else None
+            n = counts.get(hid, {})
             r = engine.evaluate(
                 rules,
                 engine.HouseholdFacts(
                     members=facts[hid],
                     household_type=h.household_type,
-                    open_disputes=0,
-                    open_requests=0,
+                    open_disputes=n.get("open_disputes", 0),
+                    open_high_risk_disputes=n.get("open_high_risk_disputes", 0),
+                    open_requests=n.get("open_requests", 0),
                     days_since_last_visit=days,
                     tags=frozenset(),
                 ),

@@ -45,10 +45,12 @@
       x.notes ? el("div", {}, x.notes) : null)), "还没有走访记录");
     const disputes = card.disputes || [];
     document.getElementById("disputes-box").hidden = !disputes.length;
-    Field.fill(document.getElementById("disputes"), disputes.map((d) => el("li", {},
-      el("div", {}, el("b", {}, d.type_label || d.kind || "纠纷"), " ", el("span", {class: "tag"}, d.state_label || d.state),
-        d.risk === "high" ? el("span", {class: "tag urgent"}, d.risk_label || "高风险") : null),
-      el("div", {class: "muted small"}, d.number, d.summary ? ` · ${d.summary}` : ""))));
+    Field.fill(document.getElementById("disputes"), disputes.map((d) => el("li", {class: d.risk === "high" ? "late" : ""},
+      el("a", {href: `/disputes/${encodeURIComponent(d.number)}/`},
+        el("div", {}, el("b", {}, d.type_label), " ", el("span", {class: "tag"}, `${d.state_label} · ${d.level_label}`),
+          el("span", {class: d.risk === "high" ? "tag urgent" : "tag"}, d.risk_label)),
+        el("div", {}, d.summary),
+        el("div", {class: "muted small"}, `${d.number} · 发现于 ${d.found_on}`)))));
     document.getElementById("changes-box").hidden = !card.changes_open.length;
     Field.fill(document.getElementById("changes"), card.changes_open.map((c) => el("li", {class: c.status},
       el("span", {class: "tag"}, CHANGE[c.status] || c.status), " ", c.proposed.join("、"))));

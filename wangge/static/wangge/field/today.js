@@ -40,12 +40,14 @@
         el("div", {class: "muted small"}, r.number, r.due ? ` · 期限 ${Field.when(r.due)}` : "")));
   }
 
-  function task(t) {
-    // The tasks app's rows: a title and a due date at least.
-    return el("li", {},
-      el("div", {}, el("b", {}, t.title || t.name || "任务"), t.done ? el("span", {class: "tag"}, "已完成") : null),
-      t.grid_name || t.grid ? el("div", {class: "muted small"}, t.grid_name || t.grid) : null,
-      t.due_on || t.due ? el("div", {class: "muted small"}, `期限 ${t.due_on || Field.when(t.due)}`) : null);
+  function task(t, names) {
+    const late = t.due_on && t.due_on < new Date().toISOString().slice(0, 10);
+    return el("li", {class: late ? "late" : ""},
+      el("a", {href: `/tasks/rows/${t.id}/`},
+        el("div", {}, el("b", {}, t.task)),
+        el("div", {class: "muted small"}, names[t.grid] || t.grid,
+          t.target_count ? ` · 已完成 ${t.done_count}/${t.target_count} 户` : "",
+          t.due_on ? ` · 期限 ${t.due_on}` : "")));
   }
 
   async function render() {
@@ -59,7 +61,8 @@
     Field.fill(document.getElementById("overdue"), today.visits.overdue.map((h) => household(h, pending.has(h.household))), "没有逾期的住户");
     Field.fill(document.getElementById("due"), today.visits.due.map((h) => household(h, pending.has(h.household))), "今天没有到期的走访");
     Field.fill(document.getElementById("requests"), today.requests.map(request), "没有待办的诉求");
-    Field.fill(document.getElementById("tasks"), (today.tasks || []).map(task), "没有任务");
+    const names = Object.fromEntries(g.map((x) => [x.code, x.name]));
+    Field.fill(document.getElementById("tasks"), (today.tasks || []).map((t) => task(t, names)), "没有任务");
   }
   // A visit saved or sent changes the "待发送" marks.
   Field.onOutbox = () => render();
