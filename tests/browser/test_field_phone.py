@@ -35,6 +35,9 @@ def field(live_url: str, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     from django.db import connections
 
     from wangge.accounts.models import User
+    from wangge.disputes.models import Dispute
+    from wangge.disputes.parties import PartyIn
+    from wangge.disputes.services import dispute_register
     from wangge.gridwork.cover import on_duty
     from wangge.gridwork.models import (
         Finding,
@@ -45,7 +48,7 @@ def field(live_url: str, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
         Visit,
     )
     from wangge.gridwork.today import today_for
-    from wangge.registry.models import Household, Person
+    from wangge.registry.models import Household, Membership, Person
     from wangge.territory.models import Area
 
     with django_db_blocker.unblock():
@@ -72,6 +75,27 @@ def field(live_url: str, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
         ).values("pk", "occupation", "is_away", "phone_enc", "phone_masked", "phone_index")
         kept_people = {p["pk"]: p for p in people}
         assert GridPost.objects.filter(grid__code=found["grid"], post="A", ended_at__isnull=True)
+        colours = list(
+            Household.objects.filter(number__in=found["households"]).values(
+                "pk", "colour", "colour_reasons", "colour_rules", "colour_public_reasons"
+            )
+        )
+        # A dispute the first household is party to, for its card to show.
+        head = Membership.objects.get(
+            household__number=found["households"][0], moved_out__isnull=True, relation="户主"
+        )
+        dispute = dispute_register(
+            actor=User.objects.get(username=found["user"]),
+            grid_code=found["grid"],
+            dispute_type="neighbour",
+            risk="medium",
+            summary="与邻居因宅基地边界争执",
+            found_via="visit",
+            parties=[
+                PartyIn(name=head.person.name, household_number=found["households"][0], side="a"),
+                PartyIn(name="邻居张某", side="b"),
+            ],
+        )
         connections.close_all()
     yield found
     with django_db_blocker.unblock():
@@ -82,6 +106,9 @@ def field(live_url: str, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
         SyncOp.objects.filter(user_id=worker_id).delete()
         for number, last in kept_visits.items():
             Household.objects.filter(number=number).update(last_visit_on=last)
+        Dispute.objects.filter(pk=dispute.pk).delete()
+        for c in colours:
+            Household.objects.filter(pk=c.pop("pk")).update(**c)
         for pk, fields in kept_people.items():
             Person.objects.filter(pk=pk).update(**{k: v for k, v in fields.items() if k != "pk"})
         connections.close_all()
@@ -196,6 +223,8 @@ def test_visit_and_finding_online_each_reach_the_server_once(
     expect(page.locator("#card")).to_be_visible()
     expect(page.locator("#members li").first).to_contain_text("身份证")
     expect(page.locator("#members li").first).to_contain_text("*")
+    expect(page.locator("#disputes")).to_contain_text("与邻居因宅基地边界争执")
+    _shot(page, artifacts, "field-household-disputes", at="#disputes-box")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     _shot(page, artifacts, "field-household")
 
@@ -230,6 +259,7 @@ def test_visit_and_finding_online_each_reach_the_server_once(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     _shot(page, artifacts, "field-patrol")
     _shot(page, artifacts, "field-patrol-finding", at="#save-finding")
+    expect(page.locator("#finding-saved")).to_contain_text("已上报,诉求编号")
     page.once("dialog", lambda d: d.accept())
     page.click("#stop")
     expect(page.locator("#idle")).to_be_visible()

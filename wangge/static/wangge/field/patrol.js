@@ -19,6 +19,7 @@
   let watch = null;
   let lastPos = null;
   let meta = null;
+  let savedFinding = ""; // the last finding saved, followed out of the outbox
 
   const KEY = "patrol";
   const save = () => Field.store.put("kv", {k: KEY, user: Field.user, patrol});
@@ -182,8 +183,16 @@
     document.getElementById("handled-note").hidden = true;
     catSelect.disabled = false;
     document.getElementById("fphotos-note").textContent = "可选,最多 6 张";
+    savedFinding = op.id;
     document.getElementById("finding-saved").textContent = navigator.onLine ? "已保存,正在发送" : "已保存,有网后自动发送";
   });
+
+  // Once the finding has left the phone, say what became of it.
+  Field.onOutbox = async (rows) => {
+    if (!savedFinding || rows.some((r) => r.op.id === savedFinding)) return;
+    const answer = await Field.store.get("log", savedFinding);
+    if (answer) document.getElementById("finding-saved").textContent = answer.message;
+  };
 
   // --- load ---------------------------------------------------------------------------
 
