@@ -127,6 +127,7 @@ urlpatterns = [
     path("", include("wangge.tasks.urls")),
     path("gridwork/", include("wangge.gridwork.urls")),
     path("api/field/", include("wangge.gridwork.api_urls")),
+    path("field/", include("wangge.gridwork.phone_urls")),
     # API
     path("api/auth/token/", accounts_api.TokenApi.as_view(), name="api_token"),
     path("api/me/", accounts_api.MeApi.as_view(), name="api_me"),

@@ -20,6 +20,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
     unread = unread_count_for(user)
     links = [("首页", reverse("home")), ("我的工单", reverse("request_queue"))]
+    if reach.has(Capability.FIELD_WORK):
+        links.append(("手机工作台", reverse("field_today")))
     links.append((f"消息({unread})" if unread else "消息", reverse("inbox")))
     links.append(("需求台账", reverse("request_ledger")))
     links.append(("考核指标", reverse("request_figures")))

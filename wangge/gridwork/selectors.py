@@ -14,6 +14,8 @@ from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.audit.services import audit_record
 from wangge.core.errors import NotFound
+from wangge.disputes.models import unresolved_q
+from wangge.disputes.selectors import disputes_of_household
 from wangge.gridwork.changes import household_state
 from wangge.gridwork.cover import Book, on_duty, post_rows
 from wangge.gridwork.models import (
@@ -101,8 +103,30 @@ def household_card_for(actor: Any, number: str) -> dict[str, Any]:
             }
             for c in changes
         ],
+        "disputes": _disputes(actor, household.pk),
         "state": household_state(household, members),
     }
+
+
+def _disputes(actor: Any, household_id: int) -> list[dict[str, Any]]:
+    """The household's unresolved disputes the actor may see (the ones
+    that weigh on its colour): what the worker should know at the door."""
+    rows = disputes_of_household(actor, household_id).filter(unresolved_q())[:10]
+    return [
+        {
+            "number": d.number,
+            "type": d.type,
+            "type_label": d.get_type_display(),
+            "risk": d.risk,
+            "risk_label": d.get_risk_display(),
+            "state": d.state,
+            "state_label": d.get_state_display(),
+            "level_label": d.get_level_display(),
+            "summary": d.summary,
+            "found_on": d.found_on.isoformat(),
+        }
+        for d in rows
+    ]
 
 
 def _member(m: Any, sensitive_ok: bool, today: dt.date) -> dict[str, Any]:

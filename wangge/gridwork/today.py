@@ -20,7 +20,7 @@ from wangge.dispatch.models import Request, State
 from wangge.dispatch.selectors import OPEN
 from wangge.gridwork.cover import Served, grids_served_by
 from wangge.registry import visits as schedule
-from wangge.registry.models import Colour, Household
+from wangge.registry.models import Colour, Household, Membership
 from wangge.tasks.selectors import tasks_for_grids
 from wangge.territory.models import Area
 
@@ -83,9 +83,25 @@ def _visits(paths: list[str], today: dt.date) -> dict[str, Any]:
         counts = dict.fromkeys(Colour.values, 0)
         for i in items:
             counts[i["colour"]] += 1
-        out[state] = items[:LIST_LIMIT]
+        out[state] = _with_heads(items[:LIST_LIMIT])
         out["counts"][state] = counts
     return out
+
+
+def _with_heads(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Name each household by its head ("head": the name, or ""): masked
+    addresses all read alike on a phone ("…保定村****"), a worker knows
+    the families by name, and the card shows the same names."""
+    heads = dict(
+        Membership.objects.filter(
+            household__number__in=[i["household"] for i in items],
+            moved_out__isnull=True,
+            relation="户主",
+        ).values_list("household__number", "person__name")
+    )
+    for i in items:
+        i["head"] = heads.get(i["household"], "")
+    return items
 
 
 def _requests(served: list[Served]) -> list[dict[str, Any]]:
