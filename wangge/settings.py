@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "wangge.timelimits",
     "wangge.dispatch",
     "wangge.notify",
+    "wangge.gridwork",
     "wangge.open311",
     "wangge.disputes",
     "wangge.tasks",

@@ -98,6 +98,8 @@ urlpatterns = [
     path("open311/v2/", include("wangge.open311.urls")),
     path("", include("wangge.disputes.urls")),
     path("", include("wangge.tasks.urls")),
+    path("gridwork/", include("wangge.gridwork.urls")),
+    path("api/field/", include("wangge.gridwork.api_urls")),
     # API
     path("api/auth/token/", accounts_api.TokenApi.as_view(), name="api_token"),
     path("api/me/", accounts_api.MeApi.as_view(), name="api_me"),

@@ -11,7 +11,7 @@ so a caller can never learn that something is there.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Q
@@ -34,6 +34,9 @@ class Grant:
     capabilities: frozenset[str]
     below_only: frozenset[str] = frozenset()
     category_codes: frozenset[str] | None = None  # None: all categories
+    # A grant a B post holder has only while covering A's grid (AB岗): it
+    # lasts as long as the cover (see wangge.gridwork.cover).
+    covering: bool = False
 
     def covers(self, path: str, capability: str) -> bool:
         if capability not in self.capabilities or not path.startswith(self.path):
@@ -76,6 +79,10 @@ class Reach:
         for top in self.paths(capability):
             q |= Q(**{f"{field}__prefix": top})
         return q
+
+    def covering_paths(self) -> list[str]:
+        """Grids reached only because the user covers them as B right now."""
+        return [g.path for g in self.grants if g.covering]
 
     def category_codes(self) -> frozenset[str] | None:
         """Categories the user may see matters of; None when unlimited."""
@@ -125,6 +132,13 @@ def _compute(user: Any) -> Reach:
     for a in assignments:
         codes = [c.code for c in a.unit.categories.all()] if a.unit else []
         grants.append(_grant_for(a.role, a.area.path, codes))
+    # A B post holder covering an absent A reaches A's grid as its grid
+    # worker, while the cover lasts and not after (the reach is computed
+    # anew for every request).
+    from wangge.gridwork.cover import covering_paths
+
+    for path in covering_paths(user):
+        grants.append(replace(_grant_for(Role.GRID_WORKER, path, None), covering=True))
     return Reach(tuple(grants))
 
 

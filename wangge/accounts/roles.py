@@ -37,6 +37,13 @@ class Capability(models.TextChoices):
     TASK_VIEW = "task.view", "查看交办任务"
     TASK_ASSIGN = "task.assign", "交办任务"
     TASK_DO = "task.do", "办理交办任务"
+    # Field work (wangge.gridwork): recording visits and patrols; seeing the
+    # grid workers, posts and leave of an area; recording leave; appointing
+    # posts and keeping the reserve pool.
+    FIELD_WORK = "field.work", "入户走访与巡查"
+    GRIDWORK_VIEW = "gridwork.view", "查看网格员与AB岗"
+    GRIDWORK_LEAVE = "gridwork.leave", "登记网格员请假外出"
+    GRIDWORK_MANAGE = "gridwork.manage", "调整AB岗、管理后备队伍"
 
 
 # The levels at which each role may be granted.
@@ -71,24 +78,40 @@ _MEDIATE = frozenset({Capability.DISPUTE_VIEW, Capability.DISPUTE_MEDIATE})
 _DO_TASKS = frozenset({Capability.TASK_VIEW, Capability.TASK_DO})
 _ASSIGN_TASKS = frozenset({Capability.TASK_VIEW, Capability.TASK_ASSIGN})
 
+# Who supervises grid workers: zone heads record their leave; village
+# secretaries and town dispatchers also appoint posts and keep the reserve.
+_SUPERVISE_WORKERS = frozenset({Capability.GRIDWORK_VIEW, Capability.GRIDWORK_LEAVE})
+_MANAGE_WORKERS = _SUPERVISE_WORKERS | {Capability.GRIDWORK_MANAGE}
+
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.GRID_WORKER: _EVERYONE | _CARE | _MEDIATE | _DO_TASKS,
-    Role.ZONE_HEAD: _EVERYONE | _CARE | _MEDIATE | _DO_TASKS,
+    Role.GRID_WORKER: _EVERYONE | _CARE | _MEDIATE | _DO_TASKS | {Capability.FIELD_WORK},
+    Role.ZONE_HEAD: _EVERYONE
+    | _CARE
+    | _MEDIATE
+    | _DO_TASKS
+    | _SUPERVISE_WORKERS
+    | {Capability.FIELD_WORK},
     Role.VILLAGE_SECRETARY: _EVERYONE
     | _MANAGE_PEOPLE
     | _MEDIATE
     | _DO_TASKS
+    | _MANAGE_WORKERS
     | {Capability.AREA_EDIT},
     Role.TOWN_DISPATCHER: _EVERYONE
     | _MANAGE_PEOPLE
     | _MEDIATE
     | _ASSIGN_TASKS
+    | _MANAGE_WORKERS
     | {Capability.AREA_EDIT, Capability.PERSON_IMPORT},
     Role.DEPARTMENT_STAFF: _EVERYONE,
-    Role.COMMAND_CENTRE: _EVERYONE | _PEOPLE | _ASSIGN_TASKS | {Capability.DISPUTE_VIEW},
+    Role.COMMAND_CENTRE: _EVERYONE
+    | _PEOPLE
+    | _ASSIGN_TASKS
+    | {Capability.DISPUTE_VIEW, Capability.GRIDWORK_VIEW},
     Role.ORGANISATION_STAFF: _EVERYONE,
     Role.ADMINISTRATOR: _EVERYONE
     | _MANAGE_PEOPLE
+    | _MANAGE_WORKERS
     | {Capability.DISPUTE_VIEW, Capability.TASK_VIEW}
     | {
         Capability.AREA_EDIT,

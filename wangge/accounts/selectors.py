@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wangge.accounts.models import RoleAssignment, Unit, UnitKind
+from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Role
 
 
@@ -44,7 +45,8 @@ _ROLE_UNIT_KIND: dict[str, str] = {
 
 def units_for(user: Any) -> set[int]:
     """The units a user acts for (signs, handles, returns on behalf of):
-    department staff for their department; a grid worker for their grid, a
+    department staff for their department; a grid worker for their grid
+    (and, as B post, for the grid they cover while its A is away), a
     village secretary for the village committee, a town dispatcher for the
     town office, the command centre for itself — each at the area the role
     is held at."""
@@ -63,4 +65,12 @@ def units_for(user: Any) -> set[int]:
                     "pk", flat=True
                 )
             )
+    # A B post holder acts for the grid they cover while A is away.
+    covered = reach_for(user).covering_paths()
+    if covered:
+        out.update(
+            Unit.objects.filter(
+                kind=UnitKind.GRID, area__path__in=covered, is_active=True
+            ).values_list("pk", flat=True)
+        )
     return out

@@ -30,6 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     links.append(("区域与网格", reverse("area_index")))
     if reach.has(Capability.PERSON_VIEW):
         links.append(("人员查询", reverse("person_search")))
+    if reach.has(Capability.GRIDWORK_VIEW):
+        links.append(("网格员", reverse("gridwork_index")))
     if reach.has(Capability.PERSON_IMPORT):
         links.append(("数据导入", reverse("imports")))
     if reach.has(Capability.AUDIT_VIEW):

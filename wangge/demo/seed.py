@@ -28,6 +28,7 @@ from wangge.demo.people import demo_name
 from wangge.demo.population import seed_lead_households, seed_population
 from wangge.demo.requests import request_history_seed
 from wangge.disputes.demo import seed_disputes
+from wangge.gridwork.demo import gridwork_line, seed_gridwork
 from wangge.open311.demo import seed_open311
 from wangge.registry.colour_defaults import DEFAULT_RULES, DEFAULT_VISIT_INTERVALS
 from wangge.registry.models import ColourRule, Household, Person, VisitInterval
@@ -385,6 +386,7 @@ STEPS: list[Callable[[SeedContext], None]] = [
     seed_categories,
     seed_units,
     seed_users,
+    lambda ctx: ctx.say(gridwork_line(seed_gridwork(ctx.counties))),
     seed_colour_rules,
     seed_people,
     seed_requests,

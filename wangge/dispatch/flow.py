@@ -26,6 +26,7 @@ from wangge.core.errors import DomainError
 from wangge.dispatch import notices
 from wangge.dispatch.models import Assist, AssistRole, Extension, Request, RequestEvent, State
 from wangge.dispatch.routing import unit_over
+from wangge.gridwork.cover import on_duty
 from wangge.timelimits.services import limits_for, work_clock
 
 _CONFLICT = "该诉求刚被他人处理,状态已变化,请刷新后再试"
@@ -61,6 +62,11 @@ def _step(
         raise DomainError(
             "request.state", f"诉求当前为“{State(request.state).label}”,不能执行此操作"
         )
+    if isinstance(changes.get("unit"), Unit):
+        # Sent to another unit: the worker on duty, if it is a grid.
+        duty = on_duty(changes["unit"].area_id) if changes["unit"].kind == UnitKind.GRID else None
+        changes["assignee_id"] = duty.user_id if duty is not None else None
+        note += duty.describe() if duty is not None else ""
     with transaction.atomic():
         moved = Request.objects.filter(
             pk=request.pk, version=request.version, state__in=expected

@@ -114,6 +114,17 @@ class Request(models.Model):
     redo_count = models.PositiveSmallIntegerField("重办次数", default=0)
     closed_at = models.DateTimeField("结案时间", null=True, blank=True)
     plan = models.TextField("挂账计划", blank=True)
+    # The grid worker on duty (wangge.gridwork.cover) when a grid unit took
+    # the matter on — A, or B while A is away; None while another kind of
+    # unit holds it, or when the grid's posts are not recorded.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="值守网格员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Bumped by every step: two people acting at once, exactly one wins.
     version = models.PositiveIntegerField(default=0)
     duplicate_of = models.ForeignKey(

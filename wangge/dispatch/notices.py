@@ -17,6 +17,7 @@ from django.utils import timezone
 from wangge.accounts.models import Unit, UnitKind
 from wangge.dispatch.models import Request, State
 from wangge.dispatch.routing import unit_over
+from wangge.gridwork.cover import on_duty
 from wangge.notify.models import Audience, Message
 from wangge.notify.services import message_to_resident, message_to_unit, messages_store
 
@@ -45,9 +46,19 @@ def _outcome(request: Request, outcome: str, kind: str) -> None:
         _residents(copy, f"您的诉求 {copy.number}(与 {request.number} 合并办理){outcome}", kind)
 
 
+def _person(unit: Unit) -> int | None:
+    """Whom of a unit a message is for: a grid's worker on duty now (A, or
+    B while A is away: ``gridwork.cover``); for other units, everyone."""
+    return on_duty(unit.area_id).user_id if unit.kind == UnitKind.GRID else None
+
+
 def _unit(unit: Unit | None, request: Request, body: str, kind: str) -> None:
     if unit is not None:
-        message_to_unit(unit, body, kind=kind, request=request)
+        message_to_unit(unit, body, kind=kind, request=request, user_id=_person(unit))
+
+
+def _grid_unit(request: Request) -> Unit | None:
+    return Unit.objects.filter(kind=UnitKind.GRID, area=request.grid, is_active=True).first()
 
 
 def submitted(request: Request) -> None:
@@ -56,6 +67,7 @@ def submitted(request: Request) -> None:
         Message(
             audience=Audience.STAFF,
             unit=request.unit,
+            user_id=request.assignee_id,
             request=request,
             kind="arrived",
             body=_arrival_text(request, "新诉求"),
@@ -99,8 +111,7 @@ def after_step(request: Request, action: str, note: str) -> None:
     elif action in ("finish", "self_handle"):
         _outcome(request, f"已办理:{request.result[:80]}。请在居民端评价是否满意。", "finished")
         if action == "finish":
-            grid = Unit.objects.filter(kind=UnitKind.GRID, area=request.grid, is_active=True)
-            _unit(grid.first(), request, f"诉求 {n} 已办结,请到现场核查。", "check")
+            _unit(_grid_unit(request), request, f"诉求 {n} 已办结,请到现场核查。", "check")
     elif action == "check_failed":
         _unit(request.unit, request, f"诉求 {n} 现场核查未通过:{note}。请继续办理。", "check")
     elif action == "extension_ask":
@@ -147,7 +158,7 @@ def late(request: Request, step: str, label: str, due: dt.datetime) -> Unit | No
     """A step after signing ran out of time: tell whoever owes it, once per
     deadline. Returns the unit told, or None if already told (or nobody)."""
     if step == "check":
-        unit = Unit.objects.filter(kind=UnitKind.GRID, area=request.grid, is_active=True).first()
+        unit = _grid_unit(request)
     elif step == "callback":
         unit = unit_over(request.area_path, UnitKind.TOWN_OFFICE)
     else:
@@ -160,6 +171,7 @@ def late(request: Request, step: str, label: str, due: dt.datetime) -> Unit | No
         kind="urge",
         request=request,
         once_key=f"late:{request.pk}:{step}:{due.isoformat()}",
+        user_id=_person(unit),
     )
     return unit if made is not None else None
 
@@ -173,5 +185,6 @@ def warn(request: Request, step: str, due: dt.datetime) -> bool:
         kind="warn",
         request=request,
         once_key=f"warn:{request.pk}:{step}:{due.isoformat()}",
+        user_id=_person(request.unit),
     )
     return made is not None

@@ -89,3 +89,21 @@ def route(category: Category, grid: Area) -> Unit:
     if not candidates:
         raise DomainError("routing.none", "该地没有可以派单的单位,请系统管理员检查单位设置")
     return candidates[0].unit()
+
+
+def village_committee_of(grid: Area) -> Unit | None:
+    """The village committee over a grid — who takes the grid's new matters
+    when neither of its grid workers is on duty — from the same reference
+    data as ``route`` (no query outside a transaction)."""
+    paths = ancestor_paths(grid.path)
+    here = routing_at(paths)
+    found = sorted(
+        (
+            c
+            for path in paths
+            for c in here.units.get(path, [])
+            if c.kind == UnitKind.VILLAGE_COMMITTEE and c.level == "village"
+        ),
+        key=lambda c: c.code,
+    )
+    return found[0].unit() if found else None

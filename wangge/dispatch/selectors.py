@@ -8,11 +8,13 @@ from typing import Any
 
 from django.db.models import Case, DateTimeField, F, Q, QuerySet, When
 
+from wangge.accounts.models import Unit, UnitKind
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.accounts.selectors import units_for
 from wangge.core.errors import NotFound
 from wangge.dispatch.models import Assist, Request, State
+from wangge.gridwork.cover import grids_served_by, on_duty
 
 OPEN = (
     State.SUBMITTED,
@@ -67,10 +69,24 @@ def _current_due() -> Case:
     )
 
 
+def _queue_units(user: Any) -> set[int]:
+    """The units whose matters are in the user's queue: those they act
+    for, except the grids they do not serve right now — a grid worker on
+    leave hands their grid's queue to the B post covering it (a grid whose
+    posts are not recorded stays with whoever acts for it)."""
+    units = units_for(user)
+    grids = dict(Unit.objects.filter(pk__in=units, kind=UnitKind.GRID).values_list("pk", "area_id"))
+    if not grids:
+        return units
+    served = {s.grid_id for s in grids_served_by(user)}
+    away = {unit for unit, grid in grids.items() if grid not in served and on_duty(grid).has_posts}
+    return units - away
+
+
 def request_queue_for(user: Any) -> QuerySet[Request]:
     """Open matters the user's units hold, or must still report in to or do
     their part of as helpers: the nearest deadline first."""
-    units = units_for(user)
+    units = _queue_units(user)
     helping = Assist.objects.filter(unit_id__in=units, done_at__isnull=True).values("request_id")
     return (
         Request.objects.filter(Q(unit_id__in=units) | Q(pk__in=helping), state__in=OPEN)

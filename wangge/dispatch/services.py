@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from wangge.accounts.models import Unit, UnitKind
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.core.errors import DomainError, NotFound
@@ -15,7 +16,8 @@ from wangge.core.insert import insert_new
 from wangge.dispatch import notices
 from wangge.dispatch.models import Channel, Request, RequestCounter, RequestEvent, State, Urgency
 from wangge.dispatch.reference import category_active, grid_active
-from wangge.dispatch.routing import route
+from wangge.dispatch.routing import route, village_committee_of
+from wangge.gridwork.cover import OnDuty, on_duty
 from wangge.registry import pii
 from wangge.registry.keys import keyring
 from wangge.registry.models import Household
@@ -121,7 +123,7 @@ def request_intake(
             phone = parse_phone(contact_phone)
         except PhoneError as exc:
             raise DomainError("request.phone", exc.message) from None
-    unit = route(category, grid)
+    unit, duty = _on_duty(route(category, grid), grid)
     ring = keyring()
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
@@ -146,6 +148,7 @@ def request_intake(
         contact_phone_masked=pii.mask_phone(phone),
         state=State.SUBMITTED,
         unit=unit,
+        assignee_id=duty.user_id if duty is not None else None,
         sign_due=work_clock().deadline(
             now, limits_for(category.profile_id or "standard", urgency)["sign"]
         ),
@@ -156,7 +159,7 @@ def request_intake(
         actor=user,
         unit=unit,
         action="submit",
-        note=f"经{Channel(channel).label}提交,派往{unit.name}",
+        note=f"经{Channel(channel).label}提交,派往{unit.name}{duty.describe() if duty else ''}",
         state_after=State.SUBMITTED,
     )
     try:
@@ -175,6 +178,20 @@ def request_intake(
         raise
     _timeline_known(request, [submitted])
     return request
+
+
+def _on_duty(unit: Unit, grid: Area) -> tuple[Unit, OnDuty | None]:
+    """A matter routed to a grid names the grid worker on duty there (A, or
+    B while A is away: ``gridwork.cover``); if both are away, the village
+    committee takes it, as it takes what a grid cannot."""
+    if unit.kind != UnitKind.GRID:
+        return unit, None
+    duty = on_duty(unit.area_id)
+    if duty.uncovered:
+        village = village_committee_of(grid)
+        if village is not None:
+            return village, duty
+    return unit, duty
 
 
 def _timeline_known(request: Request, events: list[RequestEvent]) -> None:

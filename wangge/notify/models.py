@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 
 
@@ -27,6 +28,11 @@ class Message(models.Model):
     # resident's to the phone they gave, kept like the registry's phones.
     unit = models.ForeignKey(
         "accounts.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A staff message for one person of the unit (the grid worker on duty):
+    # only they see it; None: everyone acting for the unit.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     phone_enc = models.TextField(blank=True)
     phone_index = models.CharField(max_length=64, blank=True)

@@ -2,16 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from wangge.accounts.selectors import units_for
 from wangge.notify.models import Audience, Message
 
 
 def inbox_for(user: Any) -> QuerySet[Message]:
-    """Messages to the units the user acts for, newest first."""
+    """Messages to the units the user acts for — those not meant for one
+    person of the unit — and those meant for the user, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Message.objects.none()
     return Message.objects.filter(
-        audience=Audience.STAFF, unit_id__in=units_for(user)
+        Q(unit_id__in=units_for(user), user__isnull=True) | Q(user=user),
+        audience=Audience.STAFF,
     ).select_related("unit", "request")
 
 

@@ -65,10 +65,24 @@ def messages_store(messages: list[Message]) -> list[Message]:
 
 
 def message_to_unit(
-    unit: Unit, body: str, *, kind: str, request: object = None, once_key: str | None = None
+    unit: Unit,
+    body: str,
+    *,
+    kind: str,
+    request: object = None,
+    once_key: str | None = None,
+    user_id: int | None = None,
 ) -> Message | None:
+    """To everyone acting for ``unit`` — or, with ``user_id``, to that one
+    person of it (the grid worker on duty)."""
     return _store(
-        once_key, audience=Audience.STAFF, unit=unit, request=request, kind=kind, body=body
+        once_key,
+        audience=Audience.STAFF,
+        unit=unit,
+        user_id=user_id,
+        request=request,
+        kind=kind,
+        body=body,
     )
 
 
@@ -108,9 +122,11 @@ def message_deliver(message_id: int) -> bool:
     return True
 
 
-def inbox_mark_read(units: set[int], ids: list[int] | None = None) -> int:
-    """Mark a unit's messages read (all of them, or those listed)."""
-    unread = Message.objects.filter(unit_id__in=units, read_at__isnull=True)
+def inbox_mark_read(user: object, ids: list[int] | None = None) -> int:
+    """Mark the user's inbox read (all of it, or the messages listed)."""
+    from wangge.notify.selectors import inbox_for
+
+    unread = inbox_for(user).filter(read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())

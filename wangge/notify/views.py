@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from wangge.accounts.selectors import units_for
 from wangge.notify.selectors import inbox_for
 from wangge.notify.services import inbox_mark_read
 
@@ -28,5 +27,5 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def inbox_read(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
-    inbox_mark_read(units_for(request.user), ids)
+    inbox_mark_read(request.user, ids)
     return redirect("inbox")

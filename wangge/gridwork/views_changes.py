@@ -1,0 +1,120 @@
+"""Staff pages: the queue of household change requests (conflicts first,
+highlighted) and one request with approve / reject."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from wangge.core.errors import DomainError
+from wangge.gridwork.changes import FIELDS, change_approve, change_reject, current_shown
+from wangge.gridwork.changes import household_state as state_of
+from wangge.gridwork.models import ChangeStatus
+from wangge.gridwork.selectors import change_get_for, change_queue_for
+from wangge.territory.selectors import area_breadcrumbs_for, area_get_for
+
+_FILTERS = {"open": "待处理", **dict(ChangeStatus.choices)}
+
+
+@login_required
+def queue(request: HttpRequest, code: str) -> HttpResponse:
+    area = area_get_for(request.user, code)
+    status = request.GET.get("status", "open")
+    if status not in _FILTERS:
+        status = "open"
+    rows = list(change_queue_for(request.user, area, status)[:200])
+    return render(
+        request,
+        "gridwork/changes.html",
+        {
+            "area": area,
+            "crumbs": area_breadcrumbs_for(request.user, area),
+            "rows": rows,
+            "status": status,
+            "filters": _FILTERS.items(),
+            "conflicts": sum(1 for r in rows if r.status == ChangeStatus.CONFLICT),
+        },
+    )
+
+
+def _entries(change: Any) -> list[dict[str, Any]]:
+    """Each proposed entry with the value on file now (and, for a flagged
+    conflict, the value on file when it was flagged)."""
+    now = current_shown(change.household, change.proposed)
+    then = change.conflict.get("current", []) if change.conflict else []
+    out = []
+    for i, e in enumerate(change.proposed):
+        out.append(
+            {
+                "index": i,
+                "label": FIELDS.get(e["field"], (e["field"], ""))[0],
+                "person": e.get("name", ""),
+                "proposed": e.get("shown", ""),
+                "current": now[i] if i < len(now) else "",
+                "flagged": then[i] if i < len(then) else "",
+                "free_text": e["field"] not in ("is_away", "position", "tag_add", "tag_remove"),
+            }
+        )
+    return out
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    change = change_get_for(request.user, pk)
+    household = change.household
+    return render(
+        request,
+        "gridwork/change.html",
+        {
+            "c": change,
+            "crumbs": area_breadcrumbs_for(request.user, household.grid),
+            "entries": _entries(change),
+            "state": state_of(household),
+            "open": change.status in (ChangeStatus.PENDING, ChangeStatus.CONFLICT),
+        },
+    )
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    change = change_get_for(request.user, pk)
+    p = request.POST
+    choices = {
+        i: p.get(f"choice_{i}", "") for i in range(len(change.proposed)) if f"choice_{i}" in p
+    }
+    custom = {i: p.get(f"custom_{i}", "") for i in range(len(change.proposed))}
+    try:
+        change_approve(
+            actor=request.user,
+            change=change,
+            choices=choices,
+            custom=custom,
+            seen_state=p.get("state", ""),
+            note=p.get("note", ""),
+        )
+        messages.success(request, "已采纳,户信息已更新")
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise
+        messages.error(request, exc.message)
+    return redirect("gridwork_change", pk=pk)
+
+
+@login_required
+@require_POST
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    change = change_get_for(request.user, pk)
+    try:
+        change_reject(actor=request.user, change=change, note=request.POST.get("note", ""))
+        messages.success(request, "已不予采纳")
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise
+        messages.error(request, exc.message)
+    return redirect("gridwork_change", pk=pk)
