@@ -38,6 +38,14 @@ class Visit(models.Model):
     )
     visited_at = models.DateTimeField("走访时间")
     received_at = models.DateTimeField("接收时间")
+    # Facts for the figures, fixed when the visit is recorded (and the due
+    # day moved if an earlier visit arrives later from an offline phone):
+    # the local day, the household's colour then, and the day this visit
+    # fell due — the visit before it plus that colour's interval (None for
+    # a household's first visit). On time: visited_on <= due_on.
+    visited_on = models.DateField("走访日期")
+    colour = models.CharField("走访时颜色", max_length=8, blank=True)
+    due_on = models.DateField("应走访日期", null=True, blank=True)
     notes = models.TextField("走访情况", blank=True)
     lon = models.FloatField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
@@ -53,6 +61,13 @@ class Visit(models.Model):
             models.Index(fields=["worker", "-visited_at"], name="gridwork_visit_worker"),
             models.Index(
                 fields=["area_path"], name="gridwork_visit_reach", opclasses=["varchar_pattern_ops"]
+            ),
+            # The figures: per grid and colour in index order, read from the
+            # index alone (no sort, no table).
+            models.Index(
+                fields=["area_path", "colour", "visited_on", "due_on"],
+                name="gridwork_visit_figures",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops", "date_ops"],
             ),
         ]
 
@@ -75,6 +90,7 @@ class Patrol(models.Model):
     area_path = models.CharField(max_length=128)
     county_code = models.CharField(max_length=6)
     started_at = models.DateTimeField("开始")
+    started_on = models.DateField("巡查日期")  # the local day, for the figures
     stopped_at = models.DateTimeField("结束", null=True, blank=True)
     received_at = models.DateTimeField("接收时间")
     notes = models.TextField("巡查情况", blank=True)
@@ -92,6 +108,11 @@ class Patrol(models.Model):
                 fields=["area_path"],
                 name="gridwork_patrol_reach",
                 opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["area_path", "started_on", "grid"],
+                name="gridwork_patrol_figures",
+                opclasses=["varchar_pattern_ops", "date_ops", "int8_ops"],
             ),
         ]
 
