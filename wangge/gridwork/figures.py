@@ -353,7 +353,11 @@ def _lines(by: str, area: Area, paths: list[str], months: dict[str, int]) -> dic
     """A line for every month, or every place of the level in scope (those
     with nothing to count too)."""
     if by == "month":
-        return {m: Line(key=m, name=f"{m[:4]}年{int(m[5:])}月") for m in months}
+        # "Overdue now" has no month: None, shown as "—".
+        return {
+            m: Line(key=m, name=f"{m[:4]}年{int(m[5:])}月", households=None, overdue=None)
+            for m in months
+        }
     places = Area.objects.filter(_q(paths, "path"), level=by, is_active=True).defer("geometry")
     places = places.filter(path__prefix=area.path)
     towns: dict[str, str] = {}
