@@ -139,9 +139,7 @@ def test_a_visit_keeps_the_day_it_fell_due(year: dict[str, Any]) -> None:
     assert {v.colour for v in red} == {"red"}
 
 
-def test_patrol_coverage_findings_disputes_and_tasks(
-    year: dict[str, Any], user_named: Any
-) -> None:
+def test_patrol_coverage_findings_disputes_and_tasks(year: dict[str, Any], user_named: Any) -> None:
     f = field_figures_for(
         user_named(SECRETARY), area=year["village"], since=year["fortnight"],
         until=year["today"], by="grid", per_week=2,
@@ -183,7 +181,8 @@ def test_by_month(year: dict[str, Any], user_named: Any) -> None:
         by="month",
     )  # fmt: skip
     months = [x.key for x in f.lines]
-    assert months[0] == f"{year['d0']:%Y-%m}" and months[-1] == f"{year['today']:%Y-%m}"
+    assert months[0] == f"{year['d0']:%Y-%m}"
+    assert months[-1] == f"{year['today']:%Y-%m}"
     assert sum(x.visits for x in f.lines) == 6
     assert all(x.households is None for x in f.lines)  # "overdue now" is not by month
     assert f.total.overdue == 1
@@ -200,12 +199,14 @@ def test_each_viewer_sees_their_reach(year: dict[str, Any], user_named: Any) -> 
     # Their own figures leave this village's year out.
     own = field_figures_for(user_named(OTHER_SECRETARY), since=since, until=until)
     assert own.area.code == "611022109223"
-    assert own.total.visits == 0 and own.total.disputes == 0
+    assert own.total.visits == 0
+    assert own.total.disputes == 0
     # The grid worker of G2 sees their grid only: none of G1's visits.
     mine = field_figures_for(user_named(f"wg{G2}"), since=year["fortnight"], until=until)
     assert mine.area.code == G2
     assert [x.code for x in mine.lines] == [G2]
-    assert mine.total.visits == 0 and mine.total.patrols == 3
+    assert mine.total.visits == 0
+    assert mine.total.patrols == 3
     # A county department sees none of it.
     with pytest.raises(NotFound):
         field_figures_for(user_named("danfeng_zhujian"), since=since, until=until)
@@ -234,16 +235,20 @@ def test_the_page_and_the_api(year: dict[str, Any], user_named: Any, client: Any
     assert page.status_code == 200
     text = page.content.decode()
     assert "网格员履职指标 · 张家村" in text
-    assert "张家村第1网格" in text and "计算方法" in text
+    assert "张家村第1网格" in text
+    assert "计算方法" in text
     assert "66.7%" in text  # G1's visits on time
     api = client.get("/api/field/figures/" + query)
     assert api.status_code == 200
     body = api.json()
     g1 = next(r for r in body["rows"] if r["code"] == G1)
-    assert g1["visits"] == 6 and g1["red_rate"] == 0.5 and g1["green_rate"] is None
+    assert g1["visits"] == 6
+    assert g1["red_rate"] == 0.5
+    assert g1["green_rate"] is None
     assert body["total"]["overdue"] == 1
     bad = client.get("/api/field/figures/?since=2026-13-01")
-    assert bad.status_code == 400 and bad.json()["code"] == "figures.date"
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "figures.date"
     # Outside the reach is "not found", in the page and the API alike.
     assert client.get("/gridwork/figures/?area=611022109223").status_code == 404
     assert client.get("/api/field/figures/?area=611022109223").status_code == 404

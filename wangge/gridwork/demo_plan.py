@@ -36,7 +36,7 @@ def visit_days(rng: random.Random, interval: int, first: int, last: int, late: f
     — so a household whose late visit has not come yet is overdue now."""
     days = []
     draw = rng.random
-    early, overdue = interval // 4 + 1, max(1, interval // 2)
+    early, overdue = interval // 6 + 1, max(1, interval // 2)
     day = first + int(draw() * interval)
     while day <= last:
         days.append(day)
