@@ -463,26 +463,26 @@ def _duties(
     model: type[Any], column: str, ids: list[int], words: set[tuple[str, str]], duty: dict[str, int]
 ) -> None:
     """Duty rows for the records just written, by the database: a record
-    whose ``column`` holds a text of ``words`` served that text's duty
-    (``column`` empty: every record served it). One INSERT … SELECT
-    instead of a million rows through Python."""
+    whose ``column`` holds one of a duty's texts in ``words`` served that
+    duty (``column`` empty: every record served it). One INSERT … SELECT
+    per duty instead of a million rows through Python."""
     if not ids:
         return
-    through = model.duties.through
+    texts: dict[int, list[str]] = defaultdict(list)
+    for text, code in sorted(words):
+        if code in duty:
+            texts[duty[code]].append(text)
+    table = model._meta.db_table
+    link = model.duties.through._meta.db_table
     owner = model._meta.model_name + "_id"
-    pairs = sorted((text, duty[code]) for text, code in words if code in duty)
-    if not pairs:
-        return
-    table, link = model._meta.db_table, through._meta.db_table
-    union = " UNION ALL ".join(["SELECT CAST(%s AS TEXT) AS word, CAST(%s AS INTEGER) AS duty"]
-                               * len(pairs))  # fmt: skip
-    match = f'm.word = t."{column}"' if column else "1 = 1"
     with connection.cursor() as cur:
-        cur.execute(
-            f'INSERT INTO "{link}" ("{owner}", "duty_id") SELECT t.id, m.duty'  # noqa: S608 - names from the models
-            f' FROM "{table}" t JOIN ({union}) m ON {match} WHERE t.id BETWEEN %s AND %s',
-            [x for pair in pairs for x in pair] + [min(ids), max(ids)],
-        )
+        for duty_id, these in sorted(texts.items()):
+            match = f' AND "{column}" IN ({", ".join(["%s"] * len(these))})' if column else ""
+            cur.execute(
+                f'INSERT INTO "{link}" ("{owner}", "duty_id") SELECT id, %s FROM "{table}"'  # noqa: S608 - names from the models
+                f" WHERE id BETWEEN %s AND %s{match}",
+                [duty_id, min(ids), max(ids), *(these if column else [])],
+            )
 
 
 def _set_last_visits(grids: list[Area]) -> None:

@@ -25,8 +25,14 @@ class Visit(models.Model):
     ``HouseholdChange`` rows, reviewed by a person."""
 
     client_id = models.UUIDField(unique=True)
+    # No index of their own for household and worker: the composite
+    # indexes below lead with them (one index fewer to keep per row).
     household = models.ForeignKey(
-        "registry.Household", verbose_name="户", on_delete=models.PROTECT, related_name="visits"
+        "registry.Household",
+        verbose_name="户",
+        on_delete=models.PROTECT,
+        related_name="visits",
+        db_index=False,
     )
     grid = models.ForeignKey(
         "territory.Area", verbose_name="网格", on_delete=models.PROTECT, related_name="+"
@@ -34,7 +40,11 @@ class Visit(models.Model):
     area_path = models.CharField(max_length=128)
     county_code = models.CharField(max_length=6)
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="走访人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="走访人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     visited_at = models.DateTimeField("走访时间")
     received_at = models.DateTimeField("接收时间")
@@ -81,8 +91,12 @@ class Patrol(models.Model):
     (``Finding``)."""
 
     client_id = models.UUIDField(unique=True)
-    worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="巡查人", on_delete=models.PROTECT, related_name="+"
+    worker = models.ForeignKey(  # indexed by gridwork_patrol_worker
+        settings.AUTH_USER_MODEL,
+        verbose_name="巡查人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     grid = models.ForeignKey(
         "territory.Area", verbose_name="网格", on_delete=models.PROTECT, related_name="+"
@@ -123,7 +137,9 @@ class Patrol(models.Model):
 class PatrolPoint(models.Model):
     """One position of a patrol's trail, as the phone took it."""
 
-    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="points")
+    patrol = models.ForeignKey(  # indexed by gridwork_point_patrol
+        Patrol, on_delete=models.CASCADE, related_name="points", db_index=False
+    )
     at = models.DateTimeField()
     lon = models.FloatField()
     lat = models.FloatField()
@@ -155,8 +171,12 @@ class Finding(models.Model):
     patrol = models.ForeignKey(
         Patrol, null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
     )
-    worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发现人", on_delete=models.PROTECT, related_name="+"
+    worker = models.ForeignKey(  # indexed by gridwork_finding_worker
+        settings.AUTH_USER_MODEL,
+        verbose_name="发现人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     grid = models.ForeignKey(
         "territory.Area", verbose_name="网格", on_delete=models.PROTECT, related_name="+"
