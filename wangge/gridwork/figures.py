@@ -251,9 +251,21 @@ def _key(by: str, path: str, when: str, *, is_date: bool = True) -> Any:
     return Substr(path, 1, _DEPTH[by])
 
 
-def _grouped(qs: QuerySet[Any], by: str, key: Any, **aggregates: Any) -> dict[str, dict[str, Any]]:
-    rows = qs.annotate(k=key).values("k").annotate(**aggregates).order_by()
-    return {r.pop("k"): r for r in rows}
+def _grouped(
+    qs: QuerySet[Any], by: str, key: Any, *, path: str = "", **aggregates: Any
+) -> dict[str, dict[str, Any]]:
+    """Counts per group. With ``path`` (counts that add up; by town,
+    village or grid): per grid path — the order of the path's index, no
+    sort — added up here into villages or towns."""
+    if not (path and by in ("town", "village", "grid")):
+        rows = qs.annotate(k=key).values("k").annotate(**aggregates).order_by()
+        return {r.pop("k"): r for r in rows}
+    out: dict[str, dict[str, Any]] = {}
+    for r in qs.values(path).annotate(**aggregates).order_by():
+        acc = out.setdefault(_cut(by, r.pop(path)), dict.fromkeys(aggregates, 0))
+        for name, value in r.items():
+            acc[name] += value
+    return out
 
 
 def _months(since: dt.date, until: dt.date) -> dict[str, int]:
@@ -329,7 +341,11 @@ def field_figures_for(
     for x in lines.values():
         total.add(x)
     if field_paths:
-        total.households, total.overdue = _household_totals(field_paths, today)
+        if by == "month":
+            total.households, total.overdue = _household_totals(field_paths, today)
+        else:  # the groups hold every household once
+            total.households = sum(x.households or 0 for x in lines.values())
+            total.overdue = sum(x.overdue or 0 for x in lines.values())
         total.grids = Area.objects.filter(
             _q(field_paths, "path"), level="grid", is_active=True
         ).count()
@@ -413,7 +429,7 @@ def _households(paths: list[str], by: str, today: dt.date, line: Any) -> None:
         return
     got = _grouped(
         Household.objects.filter(_q(paths), is_active=True), by, _key(by, "area_path", ""),
-        n=Count("pk"), overdue=Count("pk", filter=_overdue_q(today)),
+        path="area_path", n=Count("pk"), overdue=Count("pk", filter=_overdue_q(today)),
     )  # fmt: skip
     for key, r in got.items():
         x = line(key)
@@ -450,7 +466,7 @@ def _patrols(
             x = line(m)
             x.grids, x.days = count, n
         return
-    for key, r in _grouped(grids, by, _key(by, "path", ""), n=Count("pk")).items():
+    for key, r in _grouped(grids, by, _key(by, "path", ""), path="path", n=Count("pk")).items():
         x = line(key)
         x.grids, x.days = r["n"], days
 
@@ -458,7 +474,7 @@ def _patrols(
 def _findings(paths: list[str], start: dt.datetime, end: dt.datetime, by: str, line: Any) -> None:
     got = _grouped(
         Finding.objects.filter(_q(paths), found_at__gte=start, found_at__lt=end), by,
-        _key(by, "area_path", "found_at", is_date=False), n=Count("pk"),
+        _key(by, "area_path", "found_at", is_date=False), path="area_path", n=Count("pk"),
         handled=Count("pk", filter=Q(outcome=FindingOutcome.HANDLED)),
     )  # fmt: skip
     for key, r in got.items():
@@ -506,7 +522,7 @@ def _workers(
 def _disputes(paths: list[str], since: dt.date, until: dt.date, by: str, line: Any) -> None:
     got = _grouped(
         Dispute.objects.filter(_q(paths), found_on__gte=since, found_on__lte=until), by,
-        _key(by, "area_path", "found_on"), n=Count("pk"),
+        _key(by, "area_path", "found_on"), path="area_path", n=Count("pk"),
         concluded=Count("pk", filter=~Q(outcome="")),
         settled=Count("pk", filter=Q(outcome=Outcome.SETTLED)),
     )  # fmt: skip
@@ -519,7 +535,7 @@ def _tasks(paths: list[str], since: dt.date, until: dt.date, by: str, line: Any)
     done = Q(state=RowState.DONE)
     got = _grouped(
         TaskGrid.objects.filter(_q(paths), task__due_on__gte=since, task__due_on__lte=until), by,
-        _key(by, "area_path", "task__due_on"), n=Count("pk"),
+        _key(by, "area_path", "task__due_on"), path="area_path", n=Count("pk"),
         done=Count("pk", filter=done),
         on_time=Count(
             "pk", filter=done & Q(LessThanOrEqual(TruncDate("done_at"), F("task__due_on")))
