@@ -16,6 +16,7 @@ from wangge.registry import api as registry_api
 from wangge.registry import import_views
 from wangge.registry import views as registry_views
 from wangge.territory import api as territory_api
+from wangge.territory import generation_views
 from wangge.territory import views as territory_views
 
 admin.site.site_header = "网格 · 系统管理"
@@ -32,6 +33,32 @@ urlpatterns = [
     path("areas/<str:code>/", territory_views.area_detail, name="area_detail"),
     path("areas/<str:code>/map.geojson", territory_views.area_map, name="area_map"),
     path("areas/<str:code>/edit/", territory_views.area_edit, name="area_edit"),
+    path("areas/<str:code>/grids/", generation_views.village_grids, name="village_grids"),
+    path(
+        "areas/<str:code>/grids/map.geojson",
+        generation_views.village_grids_map,
+        name="village_grids_map",
+    ),
+    path(
+        "areas/<str:code>/grids/compute/",
+        generation_views.village_grids_compute,
+        name="village_grids_compute",
+    ),
+    path(
+        "grids/generations/<int:pk>/",
+        generation_views.generation_detail,
+        name="generation_detail",
+    ),
+    path(
+        "grids/generations/<int:pk>/map.geojson",
+        generation_views.generation_map,
+        name="generation_map",
+    ),
+    path(
+        "grids/generations/<int:pk>/<str:action>/",
+        generation_views.generation_act,
+        name="generation_act",
+    ),
     path(
         "areas/<str:code>/households/",
         registry_views.area_households,

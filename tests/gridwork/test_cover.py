@@ -245,3 +245,31 @@ def test_messages_for_the_grid_go_to_the_worker_on_duty_now(  # type: ignore[no-
     assert check.user == user_named(B)
     assert check in inbox_for(user_named(B))
     assert check not in inbox_for(user_named(A))
+
+
+def test_tasks_follow_cover(db: None, user_named, away) -> None:  # type: ignore[no-untyped-def]
+    """A task given to A's grid is on A's phone, on B's while A is away
+    (with B's own grid's), and A's again when A is back."""
+    from wangge.tasks.selectors import grids_of
+    from wangge.tasks.services import task_create
+
+    a, b = user_named(A), user_named(B)
+    task_create(
+        actor=user_named(TOWN),
+        title="寒潮来临前走访独居老人",
+        due_on=timezone.localdate() + dt.timedelta(days=5),
+        area_codes=[GRID, GRID_B],
+    )
+
+    def grids(user) -> list[str]:  # type: ignore[no-untyped-def]
+        return sorted(t["grid"] for t in today_for(user)["tasks"])
+
+    assert grids(a) == [GRID]
+    assert grids(b) == [GRID_B]
+    leave = away(A)
+    assert grids(a) == []
+    assert grids(b) == [GRID, GRID_B]
+    assert Area.objects.get(code=GRID).pk in grids_of(b)  # the staff "my tasks" page too
+    leave_end(actor=user_named(TOWN), leave=leave)
+    assert grids(a) == [GRID]
+    assert grids(b) == [GRID_B]

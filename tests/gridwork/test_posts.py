@@ -211,3 +211,34 @@ def test_reserve_pool(db: None, user_named) -> None:  # type: ignore[no-untyped-
     with pytest.raises(NotFound):
         reserve_add(actor=user_named(OTHER_TOWN), village=village, name="李四")
     assert ReservePerson.objects.count() == before
+
+
+def test_posts_follow_a_redrawn_village(db: None, user_named) -> None:  # type: ignore[no-untyped-def]
+    """A village's grids redrawn: every open post ends at its old grid and
+    starts at the grid that took over its work; the worker on duty there is
+    the old grid's A, and the history keeps the old rows."""
+    from wangge.gridwork.cover import serving
+    from wangge.gridwork.models import GridPost
+    from wangge.territory.activation import generation_activate
+    from wangge.territory.generations import generation_compute, generation_submit
+    from wangge.territory.models import Area
+
+    town = user_named(TOWN)
+    village = Area.objects.get(code=GRID[:12])
+    old = Area.objects.get(code=GRID)
+    a_post = GridPost.objects.get(grid=old, post="A", ended_at__isnull=True)
+    g = generation_compute(actor=town, village=village, minimum=40, maximum=50)
+    g = generation_submit(actor=town, generation=g)
+    done = generation_activate(actor=town, generation=g)
+    successor = Area.objects.get(code=done.generation.outcome["successors"][GRID])
+
+    assert not GridPost.objects.filter(grid=old, ended_at__isnull=True).exists()
+    assert GridPost.objects.filter(pk=a_post.pk, ended_at__isnull=False).exists()
+    carried = GridPost.objects.get(grid=successor, post="A", ended_at__isnull=True)
+    assert carried.worker_id == a_post.worker_id
+    assert serving(successor, timezone.now()) == a_post.worker.user
+    open_posts = GridPost.objects.filter(grid__code__in=done.created, ended_at__isnull=True)
+    assert done.generation.outcome["others_moved"] == open_posts.count() > 0
+    for grid_id in {p.grid_id for p in open_posts}:  # never A and B of one grid
+        workers = [p.worker_id for p in open_posts if p.grid_id == grid_id]
+        assert len(workers) == len(set(workers))

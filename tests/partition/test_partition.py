@@ -72,7 +72,7 @@ def test_bounds_on_persons() -> None:
     v = village(1500, seed=6)
     targets = Targets(80, 120, measure="persons")
     result = run(v, targets)
-    checks.assert_sizes_within_bounds(result, targets)
+    checks.assert_sizes_within_bounds(result, targets, v.households.persons)
     assert result.report.in_bounds_share == 1.0
     assert all(80 <= g.persons <= 120 for g in result.grids)
     checks.assert_contiguous(result)

@@ -44,6 +44,8 @@ class Capability(models.TextChoices):
     GRIDWORK_VIEW = "gridwork.view", "查看网格员与AB岗"
     GRIDWORK_LEAVE = "gridwork.leave", "登记网格员请假外出"
     GRIDWORK_MANAGE = "gridwork.manage", "调整AB岗、管理后备队伍"
+    GRID_DRAFT = "grid.draft", "计算并提交网格划分方案"
+    GRID_APPROVE = "grid.approve", "审批并启用网格划分方案"
 
 
 # The levels at which each role may be granted.
@@ -77,7 +79,6 @@ _MANAGE_PEOPLE = _CARE | {
 _MEDIATE = frozenset({Capability.DISPUTE_VIEW, Capability.DISPUTE_MEDIATE})
 _DO_TASKS = frozenset({Capability.TASK_VIEW, Capability.TASK_DO})
 _ASSIGN_TASKS = frozenset({Capability.TASK_VIEW, Capability.TASK_ASSIGN})
-
 # Who supervises grid workers: zone heads record their leave; village
 # secretaries and town dispatchers also appoint posts and keep the reserve.
 _SUPERVISE_WORKERS = frozenset({Capability.GRIDWORK_VIEW, Capability.GRIDWORK_LEAVE})
@@ -91,18 +92,25 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     | _DO_TASKS
     | _SUPERVISE_WORKERS
     | {Capability.FIELD_WORK},
+    # A village secretary proposes its village's grids; the town approves and switches them on
+    # (docs/decisions/0015-grid-generations.md).
     Role.VILLAGE_SECRETARY: _EVERYONE
     | _MANAGE_PEOPLE
     | _MEDIATE
     | _DO_TASKS
     | _MANAGE_WORKERS
-    | {Capability.AREA_EDIT},
+    | {Capability.AREA_EDIT, Capability.GRID_DRAFT},
     Role.TOWN_DISPATCHER: _EVERYONE
     | _MANAGE_PEOPLE
     | _MEDIATE
     | _ASSIGN_TASKS
     | _MANAGE_WORKERS
-    | {Capability.AREA_EDIT, Capability.PERSON_IMPORT},
+    | {
+        Capability.AREA_EDIT,
+        Capability.PERSON_IMPORT,
+        Capability.GRID_DRAFT,
+        Capability.GRID_APPROVE,
+    },
     Role.DEPARTMENT_STAFF: _EVERYONE,
     Role.COMMAND_CENTRE: _EVERYONE
     | _PEOPLE
@@ -118,6 +126,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         Capability.AUDIT_VIEW,
         Capability.USER_MANAGE,
         Capability.PERSON_IMPORT,
+        Capability.GRID_DRAFT,
+        Capability.GRID_APPROVE,
     },
 }
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
-from shapely.geometry import shape
+from shapely.geometry import Point, shape
 
 from wangge.core.bulk import allocate_ids, insert_rows
 from wangge.demo.people import demo_name
@@ -175,9 +175,13 @@ def _address(grid: Area, village_name: str, town_name: str, n: int) -> str:
     return f"陕西省商洛市丹凤县{town_name}{village_name}{int(grid.code[-3:])}组{n + 1}号"
 
 
-def seed_population(grids: Iterable[Area]) -> dict[str, int]:
+def seed_population(
+    grids: Iterable[Area], spots: Mapping[str, list[tuple[float, float]]] | None = None
+) -> dict[str, int]:
     """Create the demo people of the given grids (skipping grids that already
-    have households, so re-running adds nothing)."""
+    have households, so re-running adds nothing). ``spots`` gives a grid's
+    household positions (``wangge.demo.settlement``: the households its grid
+    was partitioned from); a grid without gets random ones."""
     ring = keyring()
     rules = compiled_rules().rules
     have = set(Household.objects.values_list("grid_id", flat=True).distinct())
@@ -200,8 +204,12 @@ def seed_population(grids: Iterable[Area]) -> dict[str, int]:
         households: list[tuple[Area, int, str, Any, engine.Rating, int, list[_P]]] = []
         for grid in chunk:
             rng = random.Random(grid.code)
-            n = households_per_grid(grid)
-            spots = random_points_in(shape(grid.geometry), n, rng_for("households", grid.code))
+            given = (spots or {}).get(grid.code)
+            if given is not None:
+                n, at = len(given), [Point(lon, lat) for lon, lat in given]
+            else:
+                n = households_per_grid(grid)
+                at = random_points_in(shape(grid.geometry), n, rng_for("households", grid.code))
             for i in range(n):
                 members = _household(rng, f"{grid.code}-{i}")
                 since_visit = rng.randint(1, 120)
@@ -227,7 +235,7 @@ def seed_population(grids: Iterable[Area]) -> dict[str, int]:
                 address = _address(
                     grid, names.get(grid.code[:12], ""), names.get(grid.code[:9] + "000", ""), i
                 )
-                households.append((grid, i, address, spots[i], rating, since_visit, members))
+                households.append((grid, i, address, at[i], rating, since_visit, members))
         hh_ids = allocate_ids(Household, len(households))
         addresses = pii.encrypt_many(ring, [h[2] for h in households])
         insert_rows(

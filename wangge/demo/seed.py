@@ -27,6 +27,7 @@ from wangge.categories.services import categories_install
 from wangge.demo.people import demo_name
 from wangge.demo.population import seed_lead_households, seed_population
 from wangge.demo.requests import request_history_seed
+from wangge.demo.settlement import Settlement, seed_grid_generations, settle_counties
 from wangge.disputes.demo import seed_disputes
 from wangge.gridwork.demo import gridwork_line, seed_gridwork
 from wangge.gridwork.demo_history import seed_field_history
@@ -43,8 +44,6 @@ from wangge.territory.shangluo import (
     AreaRecord,
     attach_boundaries,
     build_tree,
-    group_into_zones,
-    make_grids,
     walk,
 )
 
@@ -63,7 +62,6 @@ COUNTY_SLUGS = {
     "611025": "zhenan",
     "611026": "zhashui",
 }
-ZONE_SIZE = 6  # grids per zone (片区) in urban communities
 
 
 @dataclass
@@ -83,6 +81,7 @@ class SeedContext:
     # (what the test suite uses); "none".
     population: str = "full"
     root: AreaRecord | None = None
+    settlement: Settlement | None = None  # the demo's households and the grids cut from them
     lines: list[str] = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)
 
@@ -108,17 +107,7 @@ def demo_seed(*, scale: str = "county", data_dir: Path, population: str = "full"
 def seed_territory(ctx: SeedContext) -> None:
     root = build_tree(ctx.data_dir)
     attach_boundaries(root, ctx.data_dir)
-    wanted = set(ctx.counties)
-    for county in root.children:
-        if county.county_code not in wanted:
-            continue
-        for town in county.children:
-            for village in town.children:
-                grids = make_grids(village)
-                if town.form == "street" and village.form == "community" and len(grids) > ZONE_SIZE:
-                    village.children = group_into_zones(village, grids, ZONE_SIZE)
-                else:
-                    village.children = grids
+    ctx.settlement = settle_counties(root, ctx.counties)  # grids partitioned from households
     report = area_tree_sync(actor=None, root=root)
     ctx.root = root
     levels = Counter(rec.level for rec in walk(root))
@@ -354,7 +343,9 @@ def seed_people(ctx: SeedContext) -> None:
         for town in SAMPLE_TOWNS:
             q |= Q(code__startswith=town)
         grids = grids.filter(q)
-    totals = seed_population(grids.order_by("code"))
+    totals = seed_population(
+        grids.order_by("code"), ctx.settlement.households_at if ctx.settlement else None
+    )
     leads = seed_lead_households(grids)
     have = Household.objects.filter(county_code=DEMO_COUNTY).count()
     people = Person.objects.filter(county_code=DEMO_COUNTY).count()
@@ -390,6 +381,7 @@ STEPS: list[Callable[[SeedContext], None]] = [
     lambda ctx: ctx.say(gridwork_line(seed_gridwork(ctx.counties))),
     seed_colour_rules,
     seed_people,
+    seed_grid_generations,
     seed_requests,
     seed_disputes,
     seed_tasks,

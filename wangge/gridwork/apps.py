@@ -8,5 +8,9 @@ class GridworkConfig(AppConfig):
 
     def ready(self) -> None:
         from wangge.gridwork import cover
+        from wangge.gridwork.posts import posts_follow_grids
+        from wangge.territory.activation import GRID_SUCCESSION
 
         cover.watch()
+        if posts_follow_grids not in GRID_SUCCESSION:
+            GRID_SUCCESSION.append(posts_follow_grids)

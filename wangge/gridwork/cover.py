@@ -29,7 +29,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q
 from django.utils import timezone
@@ -40,8 +40,9 @@ from wangge.gridwork.models import GridPost, GridWorker, Leave, Post
 MAX_AGE = 10.0
 
 
-@dataclass(frozen=True)
-class PostRow:
+class PostRow(NamedTuple):
+    """One post as cover reads it (a tuple: a snapshot holds thousands)."""
+
     grid_id: int
     grid_path: str
     post: str
@@ -159,20 +160,10 @@ _FIELDS = (
 def post_rows(q: Q) -> list[PostRow]:
     """Posts matching ``q``, as cover reads them."""
     return [
-        PostRow(
-            grid_id=grid_id,
-            grid_path=path,
-            post=post,
-            worker_id=worker_id,
-            user_id=user_id,
-            name=display_name or username,
-            active=active,
-            started_at=started,
-            ended_at=ended,
-        )
+        PostRow(grid_id, path, post, worker_id, user_id, shown or username, active, start, end)
         for (
-            grid_id, path, post, worker_id, user_id, display_name, active, started, ended, username
-        ) in GridPost.objects.filter(q).values_list(*_FIELDS)
+            grid_id, path, post, worker_id, user_id, shown, active, start, end, username
+        ) in GridPost.objects.filter(q).order_by().values_list(*_FIELDS)
     ]  # fmt: skip
 
 

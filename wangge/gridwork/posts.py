@@ -319,3 +319,42 @@ def leave_end(*, actor: Any, leave: Leave) -> Leave:
     _forget_cover()
     leave.refresh_from_db()
     return leave
+
+
+def posts_follow_grids(successor: dict[int, Area], at: dt.datetime) -> int:
+    """A village's grids were redrawn (``territory.activation``): each open
+    post at an old grid ends now and starts again at the grid that takes
+    over that grid's work, so cover goes on without anyone re-appointing.
+    Where two old grids merge into one, the first holder of each post keeps
+    it (A before B, the longest-serving first) and a worker never takes both
+    posts of one grid; the others' posts end, for the village to re-appoint.
+    Returns the number of posts carried."""
+    rows = (
+        GridPost.objects.filter(grid_id__in=list(successor), ended_at__isnull=True)
+        .select_related("worker", "grid")
+        .order_by("post", "started_at", "pk")
+    )
+    taken: set[tuple[int, str]] = set()
+    holders: dict[int, set[int]] = {}
+    carried: list[GridPost] = []
+    for row in rows:
+        GridPost.objects.filter(pk=row.pk).update(ended_at=at)
+        target = successor[row.grid_id]
+        if (target.pk, row.post) in taken or row.worker_id in holders.get(target.pk, set()):
+            continue
+        taken.add((target.pk, row.post))
+        holders.setdefault(target.pk, set()).add(row.worker_id)
+        carried.append(
+            GridPost(
+                grid=target,
+                post=row.post,
+                worker=row.worker,
+                area_path=target.path,
+                county_code=target.county_code,
+                started_at=at,
+                note=f"网格重新划分,接续原网格 {row.grid.code}",
+            )
+        )
+    GridPost.objects.bulk_create(carried)
+    _forget_cover()
+    return len(carried)

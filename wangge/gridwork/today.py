@@ -3,14 +3,9 @@ worker serves right now (``cover.grids_served_by``: own A grids, and A's
 grids while covering as B), the visits due and overdue by colour, the
 worker's requests, and their tasks.
 
-Tasks come from the tasks app (issue 6, item 6), which is not there yet:
-``_tasks`` returns an empty list. When it lands, its one line is, in
-``_tasks``::
-
-    return tasks_for_grids([s.grid_id for s in served], at)
-
-(``wangge.disputes`` importing nothing from here: "my tasks" are the tasks
-of the grids ``grids_served_by(user, at)`` returns.)
+Tasks come from the tasks app: the open rows of the grids served now, so a
+B covering A's grid carries A's tasks too (``wangge.tasks`` imports nothing
+from here).
 """
 
 from __future__ import annotations
@@ -26,6 +21,7 @@ from wangge.dispatch.selectors import OPEN
 from wangge.gridwork.cover import Served, grids_served_by
 from wangge.registry import visits as schedule
 from wangge.registry.models import Colour, Household
+from wangge.tasks.selectors import tasks_for_grids
 from wangge.territory.models import Area
 
 LIST_LIMIT = 200  # per state: a grid has a few hundred households
@@ -136,6 +132,15 @@ def _due(r: Request) -> str | None:
 
 
 def _tasks(user: Any, served: list[Served], at: dt.datetime) -> list[dict[str, Any]]:
-    """The worker's tasks — an empty list until the tasks app exists (see
-    the module docstring for the line that fills it)."""
-    return []
+    """The open task rows of the grids served now, soonest due first."""
+    return [
+        {
+            "id": row.pk,
+            "task": row.task.title,
+            "grid": row.grid.code,
+            "due_on": row.task.due_on.isoformat() if row.task.due_on else None,
+            "target_count": row.target_count,
+            "done_count": row.done_count,
+        }
+        for row in tasks_for_grids([s.grid_id for s in served])[:LIST_LIMIT]
+    ]

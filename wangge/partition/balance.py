@@ -16,203 +16,53 @@ centroids falls most), only those that keep both grids within bounds.
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import numpy.typing as npt
 
-from wangge.partition.graph import Graph
+from wangge.partition.regions import Regions
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-__all__ = ["Regions", "refine", "repair"]
+__all__ = ["refine", "repair"]
 
 _REFINE_PASSES = 8
 # Stop refining when a pass moves fewer than this share of households.
 _REFINE_SETTLED = 0.002
 # Moves must lower the sum of squared distances by more than this (square metres).
 _MIN_GAIN = 1e-6
+# Moves of a household with what hangs on it tried per grid out of bounds, when chains fail.
+_BRANCH_TRIALS = 32
 
 
-class Regions:
-    """The mutable state of a partition: labels, sizes, centroids and who borders whom."""
-
-    def __init__(
-        self,
-        graph: Graph,
-        pos: FloatArray,
-        weights: FloatArray,
-        labels: IntArray,
-        lower: FloatArray,
-        upper: FloatArray,
-        sticky: BoolArray | None = None,
-    ) -> None:
-        k = len(lower)
-        self.sticky: list[bool] = sticky.tolist() if sticky is not None else [False] * len(labels)
-        self.graph = graph
-        self.k = k
-        self.lab: list[int] = labels.tolist()
-        self.w: list[float] = weights.tolist()
-        self.x: list[float] = pos[:, 0].tolist()
-        self.y: list[float] = pos[:, 1].tolist()
-        # A chain must end in a region with room for a typical household.
-        self.unit = float(np.median(weights)) if len(weights) else 1.0
-        self.lower: list[float] = lower.tolist()
-        self.upper: list[float] = upper.tolist()
-        self.size: list[float] = np.bincount(labels, weights=weights, minlength=k).tolist()
-        self.count: list[int] = np.bincount(labels, minlength=k).tolist()
-        self.sx: list[float] = np.bincount(labels, weights=pos[:, 0], minlength=k).tolist()
-        self.sy: list[float] = np.bincount(labels, weights=pos[:, 1], minlength=k).tolist()
-        self.members: list[set[int]] = [set() for _ in range(k)]
-        for node, label in enumerate(self.lab):
-            self.members[label].add(node)
-        self.ptr, self.ind, self.prev, self.linked = graph.as_lists()
-        # Edge counts between neighbouring regions.
-        self.adj: list[dict[int, int]] = [{} for _ in range(k)]
-        a, b = labels[graph.row], labels[graph.indices]
-        differ = a != b
-        pairs, counts = np.unique(a[differ] * k + b[differ], return_counts=True)
-        for pair, count in zip(pairs.tolist(), counts.tolist(), strict=True):
-            self.adj[pair // k][pair % k] = count
-
-    def labels(self) -> IntArray:
-        return np.array(self.lab, dtype=np.int64)
-
-    def violation(self, r: int) -> float:
-        """How far region ``r`` is outside its bounds (0 when within)."""
-        return max(0.0, self.size[r] - self.upper[r], self.lower[r] - self.size[r])
-
-    def removable(self, u: int) -> bool:
-        """Can ``u`` leave its region without disconnecting it? (O(degree); see graph.py.)"""
-        lab, ind, linked = self.lab, self.ind, self.linked
-        own = lab[u]
-        start, end = self.ptr[u], self.ptr[u + 1]
-        if start == end:
-            return False
-        runs = members = 0
-        before = lab[ind[end - 1]] == own
-        for j in range(start, end):
-            here = lab[ind[j]] == own
-            if here:
-                members += 1
-                if not (before and linked[j]):
-                    runs += 1
-            before = here
-        return runs == 1 or (runs == 0 and members > 0)
-
-    def touches(self, u: int, region: int) -> bool:
-        lab, ind = self.lab, self.ind
-        return any(lab[ind[j]] == region for j in range(self.ptr[u], self.ptr[u + 1]))
-
-    def gain(self, u: int, dst: int) -> float:
-        """Change of the sum of squared distances to centroids if ``u`` moved to ``dst``."""
-        src = self.lab[u]
-        n_src, n_dst = self.count[src], self.count[dst]
-        if n_src <= 1:
-            return float("inf")
-        x, y = self.x[u], self.y[u]
-        dxs = x - self.sx[src] / n_src
-        dys = y - self.sy[src] / n_src
-        if n_dst:
-            dxd = x - self.sx[dst] / n_dst
-            dyd = y - self.sy[dst] / n_dst
-            added = n_dst / (n_dst + 1) * (dxd * dxd + dyd * dyd)
-        else:
-            added = 0.0
-        return added - n_src / (n_src - 1) * (dxs * dxs + dys * dys)
-
-    def move(self, u: int, dst: int) -> None:
-        src = self.lab[u]
-        lab, ind, adj = self.lab, self.ind, self.adj
-        for j in range(self.ptr[u], self.ptr[u + 1]):
-            other = lab[ind[j]]
-            if other != src:
-                _bump(adj, src, other, -1)
-            if other != dst:
-                _bump(adj, dst, other, 1)
-        lab[u] = dst
-        w = self.w[u]
-        self.size[src] -= w
-        self.size[dst] += w
-        self.count[src] -= 1
-        self.count[dst] += 1
-        self.sx[src] -= self.x[u]
-        self.sy[src] -= self.y[u]
-        self.sx[dst] += self.x[u]
-        self.sy[dst] += self.y[u]
-        self.members[src].discard(u)
-        self.members[dst].add(u)
-
-    def best_move(self, src: int, dst: int) -> int | None:
-        """The household of ``src`` bordering ``dst`` whose move costs least, if any may move;
-        households that keep the grid they had (``sticky``) only when no other can.
-
-        The O(degree) test first; when it rejects every candidate, a search of the region
-        finds those that are not cut vertices after all.
-        """
-        sticky, lab, ind, ptr = self.sticky, self.lab, self.ind, self.ptr
-        bordering = []
-        for u in self.members[src]:
-            for j in range(ptr[u], ptr[u + 1]):
-                if lab[ind[j]] == dst:
-                    bordering.append(u)
-                    break
-        candidates = sorted((sticky[u], self.gain(u, dst), u) for u in bordering)
-        for *_, u in candidates:
-            if self.removable(u):
-                return u
-        for *_, u in candidates:
-            if self.stays_connected_without(u):
-                return u
-        return None
-
-    def stays_connected_without(self, u: int) -> bool:
-        """Exact test: is ``u``'s region still connected (and not empty) without ``u``?"""
-        own = self.lab[u]
-        rest = len(self.members[own]) - 1
-        if rest == 0:
-            return False
-        lab, ind, ptr = self.lab, self.ind, self.ptr
-        start = next((ind[j] for j in range(ptr[u], ptr[u + 1]) if lab[ind[j]] == own), None)
-        if start is None:
-            return False
-        seen = {u, start}
-        stack = [start]
-        while stack:
-            node = stack.pop()
-            for j in range(ptr[node], ptr[node + 1]):
-                other = ind[j]
-                if other not in seen and lab[other] == own:
-                    seen.add(other)
-                    stack.append(other)
-        return len(seen) - 1 == rest
-
-
-def _bump(adj: list[dict[int, int]], a: int, b: int, delta: int) -> None:
-    for p, q in ((a, b), (b, a)):
-        value = adj[p].get(q, 0) + delta
-        if value:
-            adj[p][q] = value
-        else:
-            del adj[p][q]
-
-
-def repair(regions: Regions, max_moves: int) -> None:
+def repair(regions: Regions, max_moves: int, *, carry: bool = True) -> None:
     """Move households along chains of neighbouring grids until all sizes are within bounds.
 
-    Gives up on a region when no chain can carry a household (the region is then reported
-    out of bounds), and after ``max_moves`` moves in all.
+    Where no chain can carry a single household, a household goes with the households that
+    hang on it in its grid (``_carry_branch``; not if ``carry`` is false: that search costs,
+    and is worth it for the real bounds, not for the headroom a fresh draft aims at). Gives up
+    on a region when neither works (the region is then reported out of bounds), and after
+    ``max_moves`` moves in all.
     """
+    moves = _repair_chains(regions, max_moves)
+    while carry and moves < max_moves and regions.violated():
+        carried = _carry_branch(regions, max_moves - moves)
+        if not carried:
+            return
+        moves += carried + _repair_chains(regions, max_moves - moves - carried)
+
+
+def _repair_chains(regions: Regions, max_moves: int, only: tuple[int, ...] | None = None) -> int:
+    """``repair`` one household at a time along chains (for the regions ``only``, if given);
+    returns the number of moves."""
     blocked: set[tuple[int, int]] = set()
     moves = 0
     while moves < max_moves:
-        worst = sorted(
-            (r for r in range(regions.k) if regions.violation(r) > 0),
-            key=lambda r: (-regions.violation(r), r),
-        )
         progress = False
-        for r in worst:
+        for r in regions.violated() if only is None else only:
             if regions.violation(r) <= 0:
                 continue
             over = regions.size[r] > regions.upper[r]
@@ -220,9 +70,12 @@ def repair(regions: Regions, max_moves: int) -> None:
             if path is None:
                 continue
             # Over: r -> p1 -> ... -> end. Under: end -> ... -> p1 -> r; both walked from r.
-            for here, there in itertools.pairwise(path):
+            hops = list(itertools.pairwise(path))
+            for i, (here, there) in enumerate(hops):
                 src, dst = (here, there) if over else (there, here)
-                u = regions.best_move(src, dst)
+                u = regions.best_move(
+                    src, dst, _fits(regions, path, over, i == 0, i == len(hops) - 1)
+                )
                 if u is None:  # Try another chain next round.
                     blocked.add((src, dst))
                     progress = True
@@ -231,7 +84,79 @@ def repair(regions: Regions, max_moves: int) -> None:
                 moves += 1
                 progress = True
         if not progress:
-            return
+            break
+    return moves
+
+
+def _fits(
+    regions: Regions, path: list[int], over: bool, first: bool, last: bool
+) -> tuple[float, float]:
+    """The weights a hop of ``path`` should move: the first hop brings the grid out of bounds
+    within them, the last leaves the grid at the end within them (all weights fit where
+    households count one each and the first hop is off by one)."""
+    size, lower, upper = regions.size, regions.lower, regions.upper
+    low, high = 0.0, math.inf
+    if first:
+        r = path[0]
+        if over:
+            low, high = size[r] - upper[r], size[r] - lower[r]
+        else:
+            low, high = lower[r] - size[r], upper[r] - size[r]
+    if last:
+        end = path[-1]
+        high = min(high, upper[end] - size[end] if over else size[end] - lower[end])
+    return low, high
+
+
+def _carry_branch(regions: Regions, max_moves: int) -> int:
+    """When no chain can carry a single household: move a household between a grid out of
+    bounds and a neighbour together with what hangs on it in its own grid
+    (``Regions.branches``). Returns how many households moved (0: nothing helped).
+
+    A grid that borders its neighbour only through a household its own grid cannot spare -- a
+    row of houses along a river bank, the last of which holds the others to their grid --
+    cannot give or take one household at a time, but can take that household with the houses
+    behind it. Such a move can leave the neighbour outside its bounds instead; it is kept only
+    if the grids are nearer their bounds in all once the chains have carried what they can
+    from there, and taken back otherwise.
+    """
+    size, lower, upper, w = regions.size, regions.lower, regions.upper, regions.w
+
+    def miss(r: int, weight: float) -> float:
+        return max(0.0, weight - upper[r], lower[r] - weight)
+
+    before = regions.total_violation()
+    try:
+        for r in regions.violated():
+            over = size[r] > upper[r]
+            options: list[tuple[float, float, float, int, int, int, list[int]]] = []
+            for s in sorted(regions.adj[r]):
+                src, dst = (r, s) if over else (s, r)
+                here = regions.violation(src) + regions.violation(dst)
+                for u in sorted(regions.members[src]):
+                    if not regions.touches(u, dst):
+                        continue
+                    for carried in regions.branches(u):
+                        weight = sum(w[v] for v in carried)
+                        there = miss(src, size[src] - weight) + miss(dst, size[dst] + weight)
+                        if there <= here + _MIN_GAIN:
+                            gain = regions.gain(u, dst)
+                            options.append((there - here, weight, gain, u, src, dst, carried))
+            options.sort(key=lambda o: o[:6])
+            for *_, src, dst, carried in options[:_BRANCH_TRIALS]:
+                mark = regions.mark()
+                for v in carried:
+                    regions.move(v, dst)
+                if regions.total_violation() >= before - _MIN_GAIN:
+                    # Only the two grids changed: can chains settle them from here?
+                    _repair_chains(regions, max_moves - len(carried), only=(src, dst))
+                if regions.total_violation() < before - _MIN_GAIN:
+                    assert regions.journal is not None
+                    return len(regions.journal) - mark
+                regions.undo(mark)
+        return 0
+    finally:
+        regions.journal = None
 
 
 def _chain(

@@ -35,7 +35,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-__all__ = ["Graph", "build_graph", "walls_of"]
+__all__ = ["Graph", "build_graph", "from_edges", "walls_of"]
 
 # Points closer than this (metres) count as one place.
 _SAME_PLACE = 0.05
@@ -152,7 +152,7 @@ def build_graph(
         if zones is not None:
             rescue &= (zones[u] == zones[v]) | (zones[u] < 0) | (zones[v] < 0)
         keep |= rescue
-    return _angular_csr(xy, u[keep], v[keep])
+    return from_edges(xy, u[keep], v[keep])
 
 
 def _crossing(xy: FloatArray, u: IntArray, v: IntArray, walls: FloatArray | None) -> BoolArray:
@@ -218,7 +218,8 @@ def _chain(xy: FloatArray) -> tuple[IntArray, IntArray]:
     return np.minimum(order[:-1], order[1:]), np.maximum(order[:-1], order[1:])
 
 
-def _angular_csr(xy: FloatArray, u: IntArray, v: IntArray) -> Graph:
+def from_edges(xy: FloatArray, u: IntArray, v: IntArray) -> Graph:
+    """The graph of households at ``xy`` with the undirected edges (u, v), each given once."""
     n = len(xy)
     row = np.concatenate([u, v]).astype(np.int64)
     col = np.concatenate([v, u]).astype(np.int64)

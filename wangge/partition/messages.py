@@ -2,6 +2,9 @@
 
 Codes: ``too_small`` (a group of households lighter than one grid's minimum became one grid),
 ``no_k_fits`` (no number of grids puts every grid within bounds; the nearest was taken),
+``no_contiguous_fit`` (a number of grids would fit the group's weight, but an exhaustive search
+showed that its shape -- cut off by a river, a road or the boundary -- allows no cut into
+connected grids within bounds),
 ``out_of_bounds`` and ``not_contiguous`` (a grid the algorithm could not bring within bounds or
 keep in one piece -- not expected, reported if it happens), ``outside_village`` (households
 whose position is outside the village polygon) and ``empty_face`` (an area cut off by barriers
@@ -37,6 +40,12 @@ def explain(
             message = (
                 f"这片住户共{amount(note.households, note.weight)}，少于网格下限{low}{unit}，"
                 "且与其他住户被村界或河流道路隔开，单独划为一个网格，请核查。"
+            )
+        elif note.reason == "no_contiguous_fit":
+            message = (
+                f"这片住户共{amount(note.households, note.weight)}，被河流、道路或村界隔成的"
+                f"形状无法在保持连片的前提下分成每格{low}–{high}{unit}的网格（已试遍所有分法），"
+                f"已分为{note.grids}个网格，请核查。"
             )
         else:
             message = (

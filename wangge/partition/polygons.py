@@ -83,19 +83,42 @@ def grid_polygons(
             pieces[label].append(polygon)
     polygons = [_union(group) for group in pieces]
     extent = max(village.bounds[2] - village.bounds[0], village.bounds[3] - village.bounds[1])
-    waiting = list(empty_faces)
-    while waiting:  # A face may touch only other empty faces until those have joined a grid.
-        still = []
-        for face in waiting:
-            owner = _longest_border(face, polygons, _BORDER_TOLERANCE * extent)
-            if owner is None:
-                still.append(face)
-            else:
-                polygons[owner] = shapely.union(polygons[owner], face)
-        if len(still) == len(waiting):
-            break
-        waiting = still
+    _join_neighbours(empty_faces, polygons, _BORDER_TOLERANCE * extent)
     return polygons, len(empty_faces)
+
+
+def _join_neighbours(
+    loose: Sequence[BaseGeometry], polygons: list[BaseGeometry], tolerance: float
+) -> None:
+    """Each loose piece (largest first) joins the polygon it shares the longest border with.
+
+    A piece may touch only other loose pieces until those have joined a polygon, so this goes
+    round until none is left; a piece that touches none at all (an island of a multi-part
+    village) joins the nearest polygon, so that nothing of the village is lost.
+    """
+    waiting = sorted(loose, key=lambda p: -p.area)
+    while waiting:
+        still = []
+        for piece in waiting:
+            owner = _longest_border(piece, polygons, tolerance)
+            if owner is None:
+                still.append(piece)
+            else:
+                polygons[owner] = shapely.union(polygons[owner], piece)
+        if len(still) == len(waiting):
+            for piece in still:
+                owner = _nearest(piece, polygons)
+                if owner is not None:
+                    polygons[owner] = shapely.union(polygons[owner], piece)
+            return
+        waiting = still
+
+
+def _nearest(piece: BaseGeometry, polygons: Sequence[BaseGeometry]) -> int | None:
+    present = [i for i, p in enumerate(polygons) if not p.is_empty]
+    if not present:
+        return None
+    return min(present, key=lambda i: (shapely.distance(piece, polygons[i]), i))
 
 
 def _union(group: list[BaseGeometry]) -> BaseGeometry:
@@ -164,10 +187,7 @@ def _reattach_fragments(
         kept.append([p for p, h in zip(parts, holding, strict=True) if h])
         loose.extend(p for p, h in zip(parts, holding, strict=True) if not h)
     polygons = [_union(group) for group in kept]
-    for piece in sorted(loose, key=lambda p: -p.area):
-        owner = _longest_border(piece, polygons, tolerance)
-        if owner is not None:
-            polygons[owner] = shapely.union(polygons[owner], piece)
+    _join_neighbours(loose, polygons, tolerance)
     return list(zip(present.tolist(), polygons, strict=True))
 
 

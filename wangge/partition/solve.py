@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from wangge.partition.balance import Regions, refine, repair
+from wangge.partition import exact
+from wangge.partition.balance import refine, repair
 from wangge.partition.graph import Graph
 from wangge.partition.grow import (
     initial_labels,
@@ -32,6 +33,7 @@ from wangge.partition.grow import (
     regrow,
     split_part,
 )
+from wangge.partition.regions import Regions
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -46,13 +48,18 @@ _MOVES_PER_HOUSEHOLD = 4
 _STRAY_WEIGHT = 3
 # Share of the bounds' range kept free at each end when drawing from scratch.
 _HEADROOM = 0.15
+# Components of at most this many households that repair leaves out of bounds are searched
+# exhaustively (exact.py; within its budget).
+_EXACT_HOUSEHOLDS = 150
 
 
 @dataclass(frozen=True)
 class ComponentNote:
     """A connected group of households whose bounds cannot be met, and why."""
 
-    reason: str  # "too_small" (lighter than one grid's minimum) or "no_k_fits"
+    # "too_small" (lighter than one grid's minimum), "no_k_fits" (no number of grids shares
+    # its weight within bounds) or "no_contiguous_fit" (its shape allows no such grids).
+    reason: str
     weight: float
     households: int
     grids: int
@@ -127,16 +134,25 @@ def solve(
 
     if existing is None:
         movable = np.ones(n, dtype=bool)
-        aim_lower, aim_upper = _with_headroom(comp_weight, plans, lower, upper, comp_of, alive)
+        integral = bool((weights == np.floor(weights)).all())
+        aim_lower, aim_upper = _with_headroom(
+            comp_weight, plans, lower, upper, comp_of, alive, integral
+        )
     else:
         movable = labels != _mapped(existing, origin)
         aim_lower, aim_upper = label_lower, label_upper
     regions = Regions(graph, pos, weights, labels, aim_lower, aim_upper, sticky=~movable)
-    repair(regions, _MOVES_PER_HOUSEHOLD * n)
+    repair(regions, _MOVES_PER_HOUSEHOLD * n, carry=False)
     refine(regions, movable)
     regions.lower, regions.upper = label_lower.tolist(), label_upper.tolist()
     repair(regions, _MOVES_PER_HOUSEHOLD * n)
     labels = regions.labels()
+    # Small groups the repair left out of bounds: search them exhaustively.
+    cut = _recut_stuck(
+        graph, pos, weights, labels, members, plans, origin, comp_of, label_lower, label_upper
+    )
+    labels, origin, comp_of, label_lower, label_upper = cut.arrays
+    k = len(comp_of)
 
     # Drop labels that ended empty (dissolved grids); keep the others in order.
     used = np.bincount(labels, minlength=k) > 0
@@ -156,6 +172,16 @@ def solve(
         for c in range(count)
         if not plans[c][1]
     ]
+    notes += [
+        ComponentNote(
+            reason="no_contiguous_fit",
+            weight=float(comp_weight[c]),
+            households=int(comp_size[c]),
+            grids=int(used[comp_of == c].sum()),
+            first_label=first_label.get(c, -1),
+        )
+        for c in sorted(cut.impossible)
+    ]
     return Solution(
         labels=new_index[labels].astype(np.int64),
         k=int(used.sum()),
@@ -167,6 +193,84 @@ def solve(
     )
 
 
+@dataclass
+class _Recut:
+    arrays: tuple[IntArray, IntArray, IntArray, FloatArray, FloatArray]
+    impossible: set[int]  # components no cut into connected grids within bounds can serve
+
+
+def _recut_stuck(
+    graph: Graph,
+    pos: FloatArray,
+    weights: FloatArray,
+    labels: IntArray,
+    members: list[IntArray],
+    plans: list[tuple[int, bool]],
+    origin: IntArray,
+    comp_of: IntArray,
+    label_lower: FloatArray,
+    label_upper: FloatArray,
+) -> _Recut:
+    """Components (of a weight the bounds allow) that the repair left with a grid out of
+    bounds, cut again by ``exact.search`` where they are small enough.
+
+    Found: the component's grids are replaced by the parts found (each takes the label it
+    shares most households with, so a redraw keeps codes; extra parts get new labels) and
+    refined. Proven impossible: the labels stay as they are and the component is returned, to be
+    reported with its reason.
+    """
+    sizes = np.bincount(labels, weights=weights, minlength=len(comp_of))
+    out = (sizes > 0) & ((sizes < label_lower - 1e-9) | (sizes > label_upper + 1e-9))
+    stuck = sorted({int(c) for c in comp_of[out].tolist() if c >= 0 and plans[c][1]})
+    arrays = (labels, origin, comp_of, label_lower, label_upper)
+    impossible: set[int] = set()
+    recut = np.zeros(graph.n, dtype=bool)
+    labels = labels.copy()
+    origin_list, comp_list = origin.tolist(), comp_of.tolist()
+    lower_list, upper_list = label_lower.tolist(), label_upper.tolist()
+    for c in stuck:
+        idx = members[c]
+        if len(idx) > _EXACT_HOUSEHOLDS:
+            continue
+        mine = np.flatnonzero(comp_of == c).tolist()
+        bounds = (lower_list[mine[0]], upper_list[mine[0]])
+        local = np.full(graph.n, -1, dtype=np.int64)
+        local[idx] = np.arange(len(idx))
+        adjacency = [
+            local[graph.indices[graph.indptr[g] : graph.indptr[g + 1]]].tolist()
+            for g in idx.tolist()
+        ]
+        found = exact.search(adjacency, weights[idx].tolist(), *bounds)
+        if found.outcome == "none":
+            impossible.add(c)
+        if found.outcome != "found":
+            continue
+        before = labels[idx]
+        free = set(mine)
+        for part in sorted(found.parts, key=lambda p: (-len(p), p)):
+            if free:  # The label it shares most households with (the lowest among equals).
+                shared = np.bincount(before[part], minlength=len(comp_list))
+                choice = max(sorted(free), key=lambda r: shared[r])
+                free.discard(choice)
+            else:
+                choice = len(comp_list)
+                origin_list.append(-1)
+                comp_list.append(c)
+                lower_list.append(bounds[0])
+                upper_list.append(bounds[1])
+            labels[idx[part]] = choice
+        recut[idx] = True
+    if not recut.any():
+        return _Recut(arrays, impossible)
+    origin = np.array(origin_list, dtype=np.int64)
+    comp_of = np.array(comp_list, dtype=np.int64)
+    label_lower = np.array(lower_list)
+    label_upper = np.array(upper_list)
+    regions = Regions(graph, pos, weights, labels, label_lower, label_upper)
+    refine(regions, recut)
+    return _Recut((regions.labels(), origin, comp_of, label_lower, label_upper), impossible)
+
+
 def _with_headroom(
     comp_weight: FloatArray,
     plans: list[tuple[int, bool]],
@@ -174,21 +278,29 @@ def _with_headroom(
     upper: float,
     comp_of: IntArray,
     alive: BoolArray,
+    integral: bool,
 ) -> tuple[FloatArray, FloatArray]:
     """Per label: the bounds a fresh partition aims at, ``_HEADROOM`` inside the real ones.
 
     Grids drawn right at their bounds would spill over at the first few new households and
     force a redraw to move many; a little room keeps redraws small. Components whose share per
     grid falls outside the narrowed bounds aim at the real ones.
+
+    With whole weights (households, persons) the narrowed bounds are rounded inwards to whole
+    numbers, and kept only if some size fits them: bounds of 3-4 narrowed to 3.15-3.85 would
+    fit no grid at all, and refining within them could move nothing.
     """
     k = np.array([p[0] for p in plans], dtype=np.float64)
     feasible = np.array([p[1] for p in plans], dtype=bool)
     margin = _HEADROOM * (upper - lower)
+    low, high = lower + margin, upper - margin
+    if integral:
+        low, high = math.ceil(low - 1e-9), math.floor(high + 1e-9)
     share = comp_weight / k
-    narrow = feasible & (share >= lower + margin) & (share <= upper - margin)
+    narrow = feasible & (low <= high) & (share >= low) & (share <= high)
     lo, hi = _effective_bounds(comp_weight, plans, lower, upper)
-    lo = np.where(narrow, lower + margin, lo)
-    hi = np.where(narrow, upper - margin, hi)
+    lo = np.where(narrow, low, lo)
+    hi = np.where(narrow, high, hi)
     return np.where(alive, lo[comp_of], 0.0), np.where(alive, hi[comp_of], np.inf)
 
 

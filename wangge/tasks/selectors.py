@@ -168,10 +168,17 @@ def tasks_for_grids(grid_ids: list[int]) -> QuerySet[TaskGrid]:
 
 
 def grids_of(actor: Any) -> list[int]:
-    """The grids the actor works in as a grid worker, by their role.
-    Stands in until field work's ``cover.grids_served_by(user, at)``."""
+    """The grids whose tasks are the actor's now: those field work's cover
+    says they serve (own A grids unless away, A's grids while covering as
+    B). A grid worker with no post recorded (a deployment that does not
+    keep A/B posts) falls back to the grids of their grid-worker role."""
     if not getattr(actor, "is_authenticated", False):
         return []
+    from wangge.gridwork.cover import grids_served_by  # field work sits above tasks
+    from wangge.gridwork.models import GridPost
+
+    if GridPost.objects.filter(worker__user=actor).exists():
+        return [s.grid_id for s in grids_served_by(actor)]
     return list(
         RoleAssignment.objects.filter(
             user=actor, role=Role.GRID_WORKER, is_active=True, area__is_active=True

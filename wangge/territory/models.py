@@ -35,6 +35,7 @@ class GeometrySource(models.TextChoices):
     OFFICIAL = "official", "公开边界(GCJ-02 转 WGS-84)"
     SYNTHETIC = "synthetic", "合成边界(无公开边界,按已知中心点剖分)"
     DERIVED = "derived", "由下级合并"
+    PARTITION = "partition", "按住户位置自动划分"
 
 
 class Area(models.Model):
@@ -75,6 +76,15 @@ class Area(models.Model):
     centroid_lon = models.FloatField("中心经度", null=True, blank=True)
     centroid_lat = models.FloatField("中心纬度", null=True, blank=True)
     is_active = models.BooleanField("有效", default=True)
+    # The grid generation that drew this grid (None: loaded or seeded before generations).
+    generation = models.ForeignKey(
+        "territory.GridGeneration",
+        verbose_name="划分方案",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="areas",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -124,3 +134,26 @@ class TerritoryVersion(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version}"
+
+
+# Grid generations live in their own module; imported here so Django finds the models.
+from wangge.territory.generation_models import (  # noqa: E402
+    GenerationOrigin,
+    GenerationState,
+    GridGeneration,
+    HouseholdGridChange,
+)
+
+__all__ = [
+    "LEVEL_ORDER",
+    "UR_LABELS",
+    "Area",
+    "Form",
+    "GenerationOrigin",
+    "GenerationState",
+    "GeometrySource",
+    "GridGeneration",
+    "HouseholdGridChange",
+    "Level",
+    "TerritoryVersion",
+]

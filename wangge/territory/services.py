@@ -129,6 +129,11 @@ def area_tree_sync(*, actor: Any, root: AreaRecord) -> SyncReport:
     return report
 
 
+def bump_territory_version() -> None:
+    """Tell every process's point index (``locate``) that areas changed."""
+    _bump_version()
+
+
 def _bump_version() -> None:
     if not TerritoryVersion.objects.filter(pk=1).update(version=F("version") + 1):
         TerritoryVersion.objects.create(pk=1, version=1)
