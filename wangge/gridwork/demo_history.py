@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -397,8 +397,10 @@ def _write(
     """Everything in bulk, parents before children; the duties served are
     added by the database from the rows' words (``_duties``). Indexes are
     rebuilt once at the end when the tables start empty (a fresh demo)."""
-    tables = [Visit, Visit.duties.through, Patrol, Patrol.duties.through, PatrolPoint, Finding,
-              Finding.duties.through]  # fmt: skip
+    tables: list[type[models.Model]] = [
+        Visit, Visit.duties.through, Patrol, Patrol.duties.through, PatrolPoint, Finding,
+        Finding.duties.through,
+    ]  # fmt: skip
     fresh = not (Visit.objects.exists() or Patrol.objects.exists() or Finding.objects.exists())
     visit_ids = allocate_ids(Visit, len(visits))
     patrol_ids = allocate_ids(Patrol, len(patrols))
