@@ -11,7 +11,7 @@ Drawn per grid in ``demo_plan`` (plain Python, seeded by the grid's code)
 and written as ready rows through ``core.bulk``; households'
 ``last_visit_on`` is set to their last visit. Trail points are kept for
 the last ``POINT_DAYS`` days only (older patrols keep their count and
-length), which keeps the seed to seconds. A county gets its year once:
+length), which keeps the seed shorter. A county gets its year once:
 the seed's audit record says it has one. Decision 0017, "Figures".
 """
 
@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -47,6 +48,7 @@ from wangge.timelimits.clock import BEIJING
 SEEDED = "demo.seed_field_history"
 POINT_DAYS = 30  # trail points for the patrols of the last month only
 POOL = 24  # positions per grid a patrol's trail walks through
+CHUNK = 300  # grids drawn and written at a time
 _UTC_OFFSET_MIN = 480  # Beijing is UTC+8 all year (no summer time since 1991)
 
 
@@ -147,60 +149,42 @@ def field_history_seed(
         homes[gid].append((hid, colour, lon, lat))
     found = _reported_requests(grids, first, last)
 
-    visits: list[tuple[Any, ...]] = []
     last_visit: dict[int, int] = {}
-    patrols: list[list[Any]] = []
-    points: list[tuple[Any, ...]] = []
-    findings: list[list[Any]] = []
-    for g in grids:
-        rng = random.Random(f"field:{g.code}:{today.isoformat()}")
-        quality = QUALITY.get(g.code[:9], 0.85 + int(g.code[:9]) * 2654435761 % 1000 / 2000)
-        late = plan.late_share(quality)
-        user = worker[g.pk]
-        draw = rng.random
-        at = clock.at
-        days = clock.days
-        for hid, colour, lon, lat in homes.get(g.pk, ()):
-            notes = plan.VISIT_NOTES[colour]
-            interval = intervals[colour]
-            before = None
-            for day in plan.visit_days(rng, interval, first, last, late):
-                minute = plan.office_minute(rng)
-                r = draw()
-                text = notes[int(r * len(notes))][0]
-                visits.append(
-                    (
-                        hid, g.pk, g.path, county, user, at(day, minute),
-                        at(day, minute + 1 + int(r * 90)), text,
-                        None if lon is None else round(lon + (r - 0.5) * 4e-4, 6),
-                        None if lat is None else round(lat + (draw() - 0.5) * 4e-4, 6),
-                        float(5 + int(r * 25)), days[day], colour,
-                        None if before is None else days[before + interval],
-                    )
-                )  # fmt: skip
-                before = day
-                last_visit[hid] = day
-        _patrols_of(g, rng, quality, user, first, last, clock, found.get(g.pk, {}),
-                    patrols, points, findings)  # fmt: skip
-
-    visit_ids = _write(visits, patrols, points, findings, duty)
+    noticed: list[tuple[int, int, int, dt.datetime]] = []
+    seen = 0  # visits drawn so far: one in EVERY noticed a change
+    # In chunks of grids, so the rows of a whole county are never all in
+    # memory at once; indexes are rebuilt once, after the last chunk.
+    with _loading(fresh=_tables_empty()):
+        for i in range(0, len(grids), CHUNK):
+            batch = _Batch()
+            for g in grids[i : i + CHUNK]:
+                rng = random.Random(f"field:{g.code}:{today.isoformat()}")
+                quality = QUALITY.get(g.code[:9], 0.85 + int(g.code[:9]) * 2654435761 % 1000 / 2000)
+                user = worker[g.pk]
+                _visits_of(g, rng, plan.late_share(quality), user, first, last, clock,
+                           homes.get(g.pk, ()), intervals, batch.visits, last_visit)  # fmt: skip
+                _patrols_of(g, rng, quality, user, first, last, clock, found.get(g.pk, {}),
+                            batch.patrols, batch.points, batch.findings)  # fmt: skip
+            visit_ids = _write(batch, duty)
+            start = (EVERY // 2 - seen) % EVERY
+            noticed += [
+                (visit_ids[k], v[0], v[4], dt.datetime.fromisoformat(v[5]).replace(tzinfo=dt.UTC))
+                for k in range(start, len(batch.visits), EVERY)
+                for v in (batch.visits[k],)
+            ]
+            seen += len(batch.visits)
+            report.visits += len(batch.visits)
+            report.patrols += len(batch.patrols)
+            report.points += len(batch.points)
+            report.findings += len(batch.findings)
+            report.reported += sum(1 for f in batch.findings if f[12] is not None)
     _set_last_visits(grids)
-    report.visits = len(visits)
-    report.patrols = len(patrols)
-    report.points = len(points)
-    report.findings = len(findings)
-    report.reported = sum(1 for f in findings if f[12] is not None)
     report.overdue = sum(
         1
         for gid in homes
         for hid, colour, _x, _y in homes[gid]
         if hid in last_visit and last_visit[hid] + intervals[colour] < today.toordinal()
     )
-    noticed = [
-        (visit_ids[k], v[0], v[4], dt.datetime.fromisoformat(v[5]).replace(tzinfo=dt.UTC))
-        for k in range(EVERY // 2, len(visits), EVERY)
-        for v in (visits[k],)
-    ]
     report.changes = seed_changes(noticed, now)
     if not once:
         return report
@@ -212,6 +196,46 @@ def field_history_seed(
         changes={"visits": report.visits, "patrols": report.patrols, "findings": report.findings},
     )
     return report
+
+
+def _visits_of(
+    g: Area,
+    rng: random.Random,
+    late: float,
+    user: int,
+    first: int,
+    last: int,
+    clock: _Clock,
+    homes: Iterable[tuple[int, str, float | None, float | None]],
+    intervals: dict[str, int],
+    visits: list[tuple[Any, ...]],
+    last_visit: dict[int, int],
+) -> None:
+    """The grid's households' visits of the year, each with the day it fell
+    due (the visit before + the colour's interval)."""
+    draw = rng.random
+    at = clock.at
+    days = clock.days
+    for hid, colour, lon, lat in homes:
+        notes = plan.VISIT_NOTES[colour]
+        interval = intervals[colour]
+        before = None
+        for day in plan.visit_days(rng, interval, first, last, late):
+            minute = plan.office_minute(rng)
+            r = draw()
+            text = notes[int(r * len(notes))][0]
+            visits.append(
+                (
+                    hid, g.pk, g.path, g.county_code, user, at(day, minute),
+                    at(day, minute + 1 + int(r * 90)), text,
+                    None if lon is None else round(lon + (r - 0.5) * 4e-4, 6),
+                    None if lat is None else round(lat + (draw() - 0.5) * 4e-4, 6),
+                    float(5 + int(r * 25)), days[day], colour,
+                    None if before is None else days[before + interval],
+                )
+            )  # fmt: skip
+            before = day
+            last_visit[hid] = day
 
 
 def _reported_requests(
@@ -387,65 +411,31 @@ _FINDING_COLUMNS = (
 )
 
 
-def _write(
-    visits: list[tuple[Any, ...]],
-    patrols: list[list[Any]],
-    points: list[tuple[Any, ...]],
-    findings: list[list[Any]],
-    duty: dict[str, int],
-) -> list[int]:
-    """Everything in bulk, parents before children; the duties served are
-    added by the database from the rows' words (``_duties``). Indexes are
-    rebuilt once at the end when the tables start empty (a fresh demo)."""
-    tables: list[type[models.Model]] = [
-        Visit, Visit.duties.through, Patrol, Patrol.duties.through, PatrolPoint, Finding,
-        Finding.duties.through,
-    ]  # fmt: skip
-    fresh = not (Visit.objects.exists() or Patrol.objects.exists() or Finding.objects.exists())
-    visit_ids = allocate_ids(Visit, len(visits))
-    patrol_ids = allocate_ids(Patrol, len(patrols))
-    finding_ids = allocate_ids(Finding, len(findings))
+@dataclass
+class _Batch:
+    visits: list[tuple[Any, ...]] = field(default_factory=list)
+    patrols: list[list[Any]] = field(default_factory=list)
+    points: list[tuple[Any, ...]] = field(default_factory=list)
+    findings: list[list[Any]] = field(default_factory=list)
 
-    def load() -> None:
-        insert_rows(
-            Visit,
-            _VISIT_COLUMNS,
-            ((i, _uuid(1, i), *v) for i, v in zip(visit_ids, visits, strict=True)),
-            ready=True,
-        )
-        insert_rows(
-            Patrol,
-            _PATROL_COLUMNS,
-            ((patrol_ids[p[0]], _uuid(2, patrol_ids[p[0]]), *p[1:]) for p in patrols),
-            ready=True,
-        )
-        insert_rows(
-            PatrolPoint,
-            ("patrol_id", "at", "lon", "lat", "accuracy"),
-            ((patrol_ids[p[0]], *p[1:]) for p in points),
-            ready=True,
-        )
-        insert_rows(
-            Finding,
-            _FINDING_COLUMNS,
-            (
-                (i, _uuid(3, i), None if f[0] is None else patrol_ids[f[0]], *f[1:])
-                for i, f in zip(finding_ids, findings, strict=True)
-            ),
-            ready=True,
-        )
-        visit_words = {(text, code) for notes in plan.VISIT_NOTES.values() for text, codes in notes
-                       for code in codes}  # fmt: skip
-        _duties(Visit, "notes", visit_ids, visit_words, duty)
-        _duties(Patrol, "", patrol_ids, {("", "patrol")}, duty)
-        handled = {(what, code) for what, _done, codes in plan.HANDLED for code in codes}
-        _duties(Finding, "description", finding_ids, handled, duty)
-        # A matter reported is "反映社情民意" (the policy duty's second half).
-        _duties(Finding, "outcome", finding_ids, {("reported", "policy")}, duty)
 
+_TABLES: list[type[models.Model]] = [
+    Visit, Visit.duties.through, Patrol, Patrol.duties.through, PatrolPoint, Finding,
+    Finding.duties.through,
+]  # fmt: skip
+
+
+def _tables_empty() -> bool:
+    return not (Visit.objects.exists() or Patrol.objects.exists() or Finding.objects.exists())
+
+
+@contextmanager
+def _loading(*, fresh: bool) -> Iterator[None]:
+    """When the tables start empty (a fresh demo), their indexes are
+    dropped for the load and built once at the end."""
     if not fresh:
-        load()
-        return visit_ids
+        yield
+        return
     postgres = connection.vendor == "postgresql"
     if postgres:
         # The seed's earlier steps left foreign-key checks pending (they
@@ -453,11 +443,60 @@ def _write(
         # some: run them now, then defer again.
         with connection.cursor() as cur:
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    with secondary_indexes_deferred(tables):
-        load()
+    with secondary_indexes_deferred(_TABLES):
+        yield
     if postgres:
         with connection.cursor() as cur:
             cur.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _write(batch: _Batch, duty: dict[str, int]) -> list[int]:
+    """One chunk's rows in bulk, parents before children; the duties
+    served are added by the database from the rows' words (``_duties``).
+    Returns the visits' ids."""
+    visits, patrols, points, findings = batch.visits, batch.patrols, batch.points, batch.findings
+    visit_ids = allocate_ids(Visit, len(visits))
+    patrol_ids = allocate_ids(Patrol, len(patrols))
+    finding_ids = allocate_ids(Finding, len(findings))
+    insert_rows(
+        Visit,
+        _VISIT_COLUMNS,
+        ((i, _uuid(1, i), *v) for i, v in zip(visit_ids, visits, strict=True)),
+        ready=True,
+    )
+    insert_rows(
+        Patrol,
+        _PATROL_COLUMNS,
+        ((patrol_ids[p[0]], _uuid(2, patrol_ids[p[0]]), *p[1:]) for p in patrols),
+        ready=True,
+    )
+    insert_rows(
+        PatrolPoint,
+        ("patrol_id", "at", "lon", "lat", "accuracy"),
+        ((patrol_ids[p[0]], *p[1:]) for p in points),
+        ready=True,
+    )
+    insert_rows(
+        Finding,
+        _FINDING_COLUMNS,
+        (
+            (i, _uuid(3, i), None if f[0] is None else patrol_ids[f[0]], *f[1:])
+            for i, f in zip(finding_ids, findings, strict=True)
+        ),
+        ready=True,
+    )
+    visit_words = {
+        (text, code)
+        for notes in plan.VISIT_NOTES.values()
+        for text, codes in notes
+        for code in codes
+    }
+    _duties(Visit, "notes", visit_ids, visit_words, duty)
+    _duties(Patrol, "", patrol_ids, {("", "patrol")}, duty)
+    handled = {(what, code) for what, _done, codes in plan.HANDLED for code in codes}
+    _duties(Finding, "description", finding_ids, handled, duty)
+    # A matter reported is "反映社情民意" (the policy duty's second half).
+    _duties(Finding, "outcome", finding_ids, {("reported", "policy")}, duty)
     return visit_ids
 
 
