@@ -256,3 +256,12 @@ def test_the_page_and_the_api(year: dict[str, Any], user_named: Any, client: Any
     page = client.get(f"/gridwork/figures/?area={VILLAGE}&by=house")
     assert page.status_code == 200
     assert "分组方式应为" in page.content.decode()
+
+
+def test_grouping_by_a_level_above_the_area(year: dict[str, Any], user_named: Any) -> None:
+    f = field_figures_for(
+        user_named(SECRETARY), area=year["village"], since=year["d0"], until=year["today"],
+        by="town",
+    )  # fmt: skip
+    assert [x.name for x in f.lines] == ["商镇"]
+    assert f.lines[0].visits == 6

@@ -374,8 +374,12 @@ def _lines(by: str, area: Area, paths: list[str], months: dict[str, int]) -> dic
             m: Line(key=m, name=f"{m[:4]}年{int(m[5:])}月", households=None, overdue=None)
             for m in months
         }
-    places = Area.objects.filter(_q(paths, "path"), level=by, is_active=True).defer("geometry")
-    places = places.filter(path__prefix=area.path)
+    # The places of the level inside the area — or, grouping by a level
+    # the area lies in (a village's figures "by town"), the one above it.
+    above = Q(path__in=[area.path[:n] for n in _DEPTH.values() if n < len(area.path)])
+    places = Area.objects.filter(
+        (_q(paths, "path") & Q(path__prefix=area.path)) | above, level=by, is_active=True
+    ).defer("geometry")
     towns: dict[str, str] = {}
     if by in ("village", "grid"):
         towns = dict(
