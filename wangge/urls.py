@@ -125,6 +125,7 @@ urlpatterns = [
     path("open311/v2/", include("wangge.open311.urls")),
     path("", include("wangge.disputes.urls")),
     path("", include("wangge.tasks.urls")),
+    path("", include("wangge.gridwork.figures_urls")),
     path("gridwork/", include("wangge.gridwork.urls")),
     path("api/field/", include("wangge.gridwork.api_urls")),
     path("field/", include("wangge.gridwork.phone_urls")),

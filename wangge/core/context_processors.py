@@ -34,6 +34,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         links.append(("人员查询", reverse("person_search")))
     if reach.has(Capability.GRIDWORK_VIEW):
         links.append(("网格员", reverse("gridwork_index")))
+    if reach.has(Capability.GRIDWORK_VIEW) or reach.has(Capability.FIELD_WORK):
+        links.append(("履职指标", reverse("gridwork_figures")))
     if reach.has(Capability.PERSON_IMPORT):
         links.append(("数据导入", reverse("imports")))
     if reach.has(Capability.AUDIT_VIEW):

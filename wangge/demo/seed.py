@@ -30,6 +30,7 @@ from wangge.demo.requests import request_history_seed
 from wangge.demo.settlement import Settlement, seed_grid_generations, settle_counties
 from wangge.disputes.demo import seed_disputes
 from wangge.gridwork.demo import gridwork_line, seed_gridwork
+from wangge.gridwork.demo_history import seed_field_history
 from wangge.open311.demo import seed_open311
 from wangge.registry.colour_defaults import DEFAULT_RULES, DEFAULT_VISIT_INTERVALS
 from wangge.registry.models import ColourRule, Household, Person, VisitInterval
@@ -384,5 +385,6 @@ STEPS: list[Callable[[SeedContext], None]] = [
     seed_requests,
     seed_disputes,
     seed_tasks,
+    seed_field_history,
     seed_open311,
 ]

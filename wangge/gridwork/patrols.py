@@ -61,6 +61,7 @@ def patrol_start(
         area_path=grid.path,
         county_code=grid.county_code,
         started_at=started_at,
+        started_on=timezone.localdate(started_at),
         received_at=timezone.now(),
         notes=_text(notes, "巡查情况"),
     )

@@ -25,8 +25,14 @@ class Visit(models.Model):
     ``HouseholdChange`` rows, reviewed by a person."""
 
     client_id = models.UUIDField(unique=True)
+    # No index of their own for household and worker: the composite
+    # indexes below lead with them (one index fewer to keep per row).
     household = models.ForeignKey(
-        "registry.Household", verbose_name="户", on_delete=models.PROTECT, related_name="visits"
+        "registry.Household",
+        verbose_name="户",
+        on_delete=models.PROTECT,
+        related_name="visits",
+        db_index=False,
     )
     grid = models.ForeignKey(
         "territory.Area", verbose_name="网格", on_delete=models.PROTECT, related_name="+"
@@ -34,10 +40,22 @@ class Visit(models.Model):
     area_path = models.CharField(max_length=128)
     county_code = models.CharField(max_length=6)
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="走访人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="走访人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     visited_at = models.DateTimeField("走访时间")
     received_at = models.DateTimeField("接收时间")
+    # Facts for the figures, fixed when the visit is recorded (and the due
+    # day moved if an earlier visit arrives later from an offline phone):
+    # the local day, the household's colour then, and the day this visit
+    # fell due — the visit before it plus that colour's interval (None for
+    # a household's first visit). On time: visited_on <= due_on.
+    visited_on = models.DateField("走访日期")
+    colour = models.CharField("走访时颜色", max_length=8, blank=True)
+    due_on = models.DateField("应走访日期", null=True, blank=True)
     notes = models.TextField("走访情况", blank=True)
     lon = models.FloatField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
@@ -54,6 +72,13 @@ class Visit(models.Model):
             models.Index(
                 fields=["area_path"], name="gridwork_visit_reach", opclasses=["varchar_pattern_ops"]
             ),
+            # The figures: per grid and colour in index order, read from the
+            # index alone (no sort, no table).
+            models.Index(
+                fields=["area_path", "colour", "visited_on", "due_on"],
+                name="gridwork_visit_figures",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops", "date_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -66,8 +91,12 @@ class Patrol(models.Model):
     (``Finding``)."""
 
     client_id = models.UUIDField(unique=True)
-    worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="巡查人", on_delete=models.PROTECT, related_name="+"
+    worker = models.ForeignKey(  # indexed by gridwork_patrol_worker
+        settings.AUTH_USER_MODEL,
+        verbose_name="巡查人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     grid = models.ForeignKey(
         "territory.Area", verbose_name="网格", on_delete=models.PROTECT, related_name="+"
@@ -75,6 +104,7 @@ class Patrol(models.Model):
     area_path = models.CharField(max_length=128)
     county_code = models.CharField(max_length=6)
     started_at = models.DateTimeField("开始")
+    started_on = models.DateField("巡查日期")  # the local day, for the figures
     stopped_at = models.DateTimeField("结束", null=True, blank=True)
     received_at = models.DateTimeField("接收时间")
     notes = models.TextField("巡查情况", blank=True)
@@ -93,6 +123,11 @@ class Patrol(models.Model):
                 name="gridwork_patrol_reach",
                 opclasses=["varchar_pattern_ops"],
             ),
+            models.Index(
+                fields=["area_path", "started_on", "grid"],
+                name="gridwork_patrol_figures",
+                opclasses=["varchar_pattern_ops", "date_ops", "int8_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,7 +137,9 @@ class Patrol(models.Model):
 class PatrolPoint(models.Model):
     """One position of a patrol's trail, as the phone took it."""
 
-    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="points")
+    patrol = models.ForeignKey(  # indexed by gridwork_point_patrol
+        Patrol, on_delete=models.CASCADE, related_name="points", db_index=False
+    )
     at = models.DateTimeField()
     lon = models.FloatField()
     lat = models.FloatField()
@@ -134,8 +171,12 @@ class Finding(models.Model):
     patrol = models.ForeignKey(
         Patrol, null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
     )
-    worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发现人", on_delete=models.PROTECT, related_name="+"
+    worker = models.ForeignKey(  # indexed by gridwork_finding_worker
+        settings.AUTH_USER_MODEL,
+        verbose_name="发现人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     grid = models.ForeignKey(
         "territory.Area", verbose_name="网格", on_delete=models.PROTECT, related_name="+"
