@@ -234,13 +234,19 @@ def live(
     )  # fmt: skip
     span = rng.randint(*DAYS[risk])
     end = _daytime(created + dt.timedelta(days=span, hours=rng.randint(1, 6)))
+    # Squeezing into office hours can pull a late-afternoon moment back before
+    # ``created``: every step comes after the registration it follows.
+    end = max(end, created + dt.timedelta(hours=1))
     levels = ["grid"]
     for chance in UP[risk]:  # one level at a time: the town only after the village
         if rng.random() >= chance:
             break
         levels.append(LADDER[len(levels)])
     moments = sorted(
-        _daytime(created + (end - created) * rng.uniform(0.05, 0.95))
+        max(
+            created + dt.timedelta(minutes=20),
+            _daytime(created + (end - created) * rng.uniform(0.05, 0.95)),
+        )
         for _ in range(2 * len(levels))
     )
     for i, level in enumerate(levels):
