@@ -56,11 +56,14 @@ def explain(
     for i, grid in enumerate(grids):
         if not grid.in_bounds and i not in explained:
             size = grid.persons if targets.measure == "persons" else grid.households
+            side = f"少于下限{low}{unit}" if size < targets.minimum else f"多于上限{high}{unit}"
+            # Not proven impossible (that is no_contiguous_fit): the search gave up.
+            hint = "，或放宽人数上下限" if targets.measure == "persons" else ""
             issues.append(
                 Issue(
                     "out_of_bounds",
-                    f"网格{grid.code}有{size}{unit}，超出{low}–{high}{unit}，"
-                    "在保持连片的前提下无法调整，请人工调整。",
+                    f"网格{grid.code}有{size}{unit}，{side}；自动调整（逐户移动、与相邻网格"
+                    f"一起穷举分法）未找到保持连片的分法，请在地图上人工调整{hint}。",
                     grid.code,
                     grid.households,
                 )

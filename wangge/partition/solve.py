@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from wangge.partition import exact
 from wangge.partition.balance import refine, repair
 from wangge.partition.graph import Graph
 from wangge.partition.grow import (
@@ -33,6 +32,7 @@ from wangge.partition.grow import (
     regrow,
     split_part,
 )
+from wangge.partition.recut import recut_stuck
 from wangge.partition.regions import Regions
 
 FloatArray = npt.NDArray[np.float64]
@@ -48,9 +48,6 @@ _MOVES_PER_HOUSEHOLD = 4
 _STRAY_WEIGHT = 3
 # Share of the bounds' range kept free at each end when drawing from scratch.
 _HEADROOM = 0.15
-# Components of at most this many households that repair leaves out of bounds are searched
-# exhaustively (exact.py; within its budget).
-_EXACT_HOUSEHOLDS = 150
 
 
 @dataclass(frozen=True)
@@ -147,8 +144,8 @@ def solve(
     regions.lower, regions.upper = label_lower.tolist(), label_upper.tolist()
     repair(regions, _MOVES_PER_HOUSEHOLD * n)
     labels = regions.labels()
-    # Small groups the repair left out of bounds: search them exhaustively.
-    cut = _recut_stuck(
+    # Grids the repair left out of bounds: search them exhaustively (recut.py).
+    cut = recut_stuck(
         graph, pos, weights, labels, members, plans, origin, comp_of, label_lower, label_upper
     )
     labels, origin, comp_of, label_lower, label_upper = cut.arrays
@@ -191,84 +188,6 @@ def solve(
         upper=label_upper[used],
         notes=notes,
     )
-
-
-@dataclass
-class _Recut:
-    arrays: tuple[IntArray, IntArray, IntArray, FloatArray, FloatArray]
-    impossible: set[int]  # components no cut into connected grids within bounds can serve
-
-
-def _recut_stuck(
-    graph: Graph,
-    pos: FloatArray,
-    weights: FloatArray,
-    labels: IntArray,
-    members: list[IntArray],
-    plans: list[tuple[int, bool]],
-    origin: IntArray,
-    comp_of: IntArray,
-    label_lower: FloatArray,
-    label_upper: FloatArray,
-) -> _Recut:
-    """Components (of a weight the bounds allow) that the repair left with a grid out of
-    bounds, cut again by ``exact.search`` where they are small enough.
-
-    Found: the component's grids are replaced by the parts found (each takes the label it
-    shares most households with, so a redraw keeps codes; extra parts get new labels) and
-    refined. Proven impossible: the labels stay as they are and the component is returned, to be
-    reported with its reason.
-    """
-    sizes = np.bincount(labels, weights=weights, minlength=len(comp_of))
-    out = (sizes > 0) & ((sizes < label_lower - 1e-9) | (sizes > label_upper + 1e-9))
-    stuck = sorted({int(c) for c in comp_of[out].tolist() if c >= 0 and plans[c][1]})
-    arrays = (labels, origin, comp_of, label_lower, label_upper)
-    impossible: set[int] = set()
-    recut = np.zeros(graph.n, dtype=bool)
-    labels = labels.copy()
-    origin_list, comp_list = origin.tolist(), comp_of.tolist()
-    lower_list, upper_list = label_lower.tolist(), label_upper.tolist()
-    for c in stuck:
-        idx = members[c]
-        if len(idx) > _EXACT_HOUSEHOLDS:
-            continue
-        mine = np.flatnonzero(comp_of == c).tolist()
-        bounds = (lower_list[mine[0]], upper_list[mine[0]])
-        local = np.full(graph.n, -1, dtype=np.int64)
-        local[idx] = np.arange(len(idx))
-        adjacency = [
-            local[graph.indices[graph.indptr[g] : graph.indptr[g + 1]]].tolist()
-            for g in idx.tolist()
-        ]
-        found = exact.search(adjacency, weights[idx].tolist(), *bounds)
-        if found.outcome == "none":
-            impossible.add(c)
-        if found.outcome != "found":
-            continue
-        before = labels[idx]
-        free = set(mine)
-        for part in sorted(found.parts, key=lambda p: (-len(p), p)):
-            if free:  # The label it shares most households with (the lowest among equals).
-                shared = np.bincount(before[part], minlength=len(comp_list))
-                choice = max(sorted(free), key=lambda r: shared[r])
-                free.discard(choice)
-            else:
-                choice = len(comp_list)
-                origin_list.append(-1)
-                comp_list.append(c)
-                lower_list.append(bounds[0])
-                upper_list.append(bounds[1])
-            labels[idx[part]] = choice
-        recut[idx] = True
-    if not recut.any():
-        return _Recut(arrays, impossible)
-    origin = np.array(origin_list, dtype=np.int64)
-    comp_of = np.array(comp_list, dtype=np.int64)
-    label_lower = np.array(lower_list)
-    label_upper = np.array(upper_list)
-    regions = Regions(graph, pos, weights, labels, label_lower, label_upper)
-    refine(regions, recut)
-    return _Recut((regions.labels(), origin, comp_of, label_lower, label_upper), impossible)
 
 
 def _with_headroom(
