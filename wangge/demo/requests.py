@@ -28,6 +28,7 @@ from wangge.audit.models import AuditRecord
 from wangge.audit.services import audit_record
 from wangge.categories.models import Category
 from wangge.core.bulk import allocate_ids, insert_rows
+from wangge.core.numbering import issue_in_order
 from wangge.demo.history.intake import SEED, Intake
 from wangge.demo.history.life import Life
 from wangge.demo.history.plans import live
@@ -284,15 +285,11 @@ def request_history_seed(
 
 def _number(specs: list[Spec], county_code: str) -> None:
     """Numbers in order of arrival, per year, after any the counter issued."""
-    last = dict(RequestCounter.objects.filter(county_code=county_code).values_list("year", "last"))
-    for s in specs:
-        year = s.created.astimezone(BEIJING).year
-        last[year] = last.get(year, 0) + 1
-        s.number = f"{county_code}-{year}-{last[year]:06d}"
-    for year, seq in last.items():
-        RequestCounter.objects.update_or_create(
-            county_code=county_code, year=year, defaults={"last": seq}
-        )
+    years = [s.created.astimezone(BEIJING).year for s in specs]
+    for s, year, seq in zip(
+        specs, years, issue_in_order(RequestCounter, county_code, years), strict=True
+    ):
+        s.number = f"{county_code}-{year}-{seq:06d}"
 
 
 REQUEST_COLUMNS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from wangge.accounts.models import Unit, UnitKind
@@ -13,6 +13,7 @@ from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.core.errors import DomainError, NotFound
 from wangge.core.insert import insert_new
+from wangge.core.numbering import next_seq
 from wangge.dispatch import notices
 from wangge.dispatch.models import Channel, Request, RequestCounter, RequestEvent, State, Urgency
 from wangge.dispatch.reference import category_active, grid_active
@@ -27,33 +28,6 @@ from wangge.territory.models import Area
 from wangge.timelimits.services import limits_for, work_clock
 
 MAX_DESCRIPTION = 2000
-
-
-def _next_number(county_code: str, year: int) -> tuple[int, str]:
-    """The next sequence number of a county's year, inside the caller's
-    transaction: the counter row's lock makes concurrent intakes queue
-    until the caller commits, so call it as late as possible. One UPDATE …
-    RETURNING (PostgreSQL; SQLite ≥ 3.35), not an update and a read: every
-    round trip under the lock is paid by every intake of the county."""
-    quote = connection.ops.quote_name
-    table, last = quote(RequestCounter._meta.db_table), quote("last")
-    sql = (
-        f"UPDATE {table} SET {last} = {last} + 1 "  # noqa: S608 - names from the model
-        f"WHERE {quote('county_code')} = %s AND {quote('year')} = %s RETURNING {last}"
-    )
-    for _ in range(2):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [county_code, year])
-            row = cursor.fetchone()
-        if row is not None:
-            seq = int(row[0])
-            return seq, f"{county_code}-{year}-{seq:06d}"
-        try:
-            with transaction.atomic():
-                RequestCounter.objects.create(county_code=county_code, year=year, last=0)
-        except IntegrityError:
-            pass  # someone else opened the year first: update theirs
-    raise DomainError("request.number", "编号分配失败,请重试")
 
 
 def _place(
@@ -164,7 +138,10 @@ def request_intake(
     )
     try:
         with transaction.atomic():
-            request.seq, request.number = _next_number(request.county_code, request.year)
+            request.seq = next_seq(
+                RequestCounter, request.county_code, request.year, "request.number"
+            )
+            request.number = f"{request.county_code}-{request.year}-{request.seq:06d}"
             insert_new([request])
             submitted.request = request
             insert_new([submitted])

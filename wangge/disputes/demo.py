@@ -25,6 +25,7 @@ from wangge.accounts.roles import Role
 from wangge.audit.models import AuditRecord
 from wangge.audit.services import audit_record
 from wangge.core.bulk import insert_rows
+from wangge.core.numbering import issue_in_order
 from wangge.disputes.demo_lives import SEED, Life, Place, live, pick_day, pick_type
 from wangge.disputes.models import (
     Agreement,
@@ -198,17 +199,16 @@ def dispute_history_seed(
 
 def _write(lives: list[Life], county: str) -> None:
     lives.sort(key=lambda x: x.created)
-    last = dict(DisputeCounter.objects.filter(county_code=county).values_list("year", "last"))
+    years = [x.created.astimezone(BEIJING).year for x in lives]
+    seqs = issue_in_order(DisputeCounter, county, years)
     disputes = []
-    for x in lives:
-        year = x.created.astimezone(BEIJING).year
-        last[year] = last.get(year, 0) + 1
+    for x, year, seq in zip(lives, years, seqs, strict=True):
         disputes.append(
             Dispute(
-                number=f"JF{county}-{year}-{last[year]:05d}",
+                number=f"JF{county}-{year}-{seq:05d}",
                 county_code=county,
                 year=year,
-                seq=last[year],
+                seq=seq,
                 type=x.type,
                 risk=x.risk,
                 level=x.level,
@@ -228,10 +228,6 @@ def _write(lives: list[Life], county: str) -> None:
                 created_at=x.created,
                 updated_at=x.last,
             )
-        )
-    for year, seq in last.items():
-        DisputeCounter.objects.update_or_create(
-            county_code=county, year=year, defaults={"last": seq}
         )
     Dispute.objects.bulk_create(disputes, batch_size=1000)
     ring = keyring()

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.audit.services import audit_record
 from wangge.core.errors import DomainError, NotFound, PermissionDenied
+from wangge.core.numbering import next_seq
 from wangge.dispatch.selectors import request_get_for
 from wangge.disputes.ladder import (
     FOLLOW_UP_DAYS,
@@ -71,24 +72,6 @@ def _text(value: str, code: str, message: str, *, at_least: int = 4) -> str:
     if len(value) > MAX_TEXT:
         raise DomainError(code, f"内容过长(不超过 {MAX_TEXT} 字)")
     return value
-
-
-def _next_number(county_code: str, year: int) -> tuple[int, str]:
-    """The next number of a county's year. The counter row's lock (taken
-    by the UPDATE) holds other registrations of the county until the
-    caller's transaction ends, so numbers never repeat or skip."""
-    for _ in range(2):
-        if DisputeCounter.objects.filter(county_code=county_code, year=year).update(
-            last=F("last") + 1
-        ):
-            seq = DisputeCounter.objects.get(county_code=county_code, year=year).last
-            return seq, f"JF{county_code}-{year}-{seq:05d}"
-        try:
-            with transaction.atomic():
-                DisputeCounter.objects.create(county_code=county_code, year=year, last=0)
-        except IntegrityError:
-            pass  # opened by someone else meanwhile: take theirs
-    raise DomainError("dispute.number", "编号分配失败,请重试")
 
 
 def _households(dispute: Dispute) -> list[int]:
@@ -157,7 +140,8 @@ def dispute_register(
     now = timezone.now()
     year = timezone.localtime(now).year  # the county's year, not UTC's
     with transaction.atomic():
-        seq, number = _next_number(grid.county_code, year)
+        seq = next_seq(DisputeCounter, grid.county_code, year, "dispute.number")
+        number = f"JF{grid.county_code}-{year}-{seq:05d}"
         dispute = Dispute.objects.create(
             number=number,
             county_code=grid.county_code,
