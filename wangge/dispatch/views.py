@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.models import Unit, UnitKind
 from wangge.accounts.selectors import units_for
 from wangge.core.errors import DomainError
+from wangge.core.page_action import page_action
 from wangge.dispatch import flow
 from wangge.dispatch.actions import perform
 from wangge.dispatch.duplicates import duplicate_candidates
@@ -121,17 +122,13 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """One form per action; the services decide who may do what."""
     r = request_get_for(request.user, number)
-    try:
+    with page_action(request) as attempt:
         photos = prepare(request.FILES.getlist("photos"))
         with transaction.atomic():
             done = perform(action, request.user, r, request.POST)
             if photos:
                 attach(done, photos, event=done.events.order_by("-pk").first(), user=request.user)
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
-    else:
+    if attempt.ok:
         messages.success(request, "已办理")
     return redirect("request_detail", number=number)
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.core.errors import DomainError, PermissionDenied
+from wangge.core.page_action import page_action
 from wangge.dispatch.photos import prepare
 from wangge.disputes.actions import parse_day, party_from, perform
 from wangge.disputes.ladder import may_act, may_follow_up, next_level
@@ -229,15 +230,11 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     d = dispute_get_for(request.user, number)
-    try:
+    with page_action(request) as attempt:
         photos = prepare(request.FILES.getlist("photos")) if action == "agreement" else []
         with transaction.atomic():
             perform(action, request.user, d, request.POST, photos)
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
-    else:
+    if attempt.ok:
         messages.success(request, "已记录")
     return redirect("dispute_detail", number=number)
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.core.errors import DomainError, NotFound
+from wangge.core.page_action import page_action
 from wangge.gridwork.models import (
     GridWorker,
     Leave,
@@ -124,7 +125,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 def post_assign_view(request: HttpRequest, code: str) -> HttpResponse:
     area = _area(request, code)
     p = request.POST
-    try:
+    with page_action(request):
         grid = area_get_for(request.user, p.get("grid", ""))
         if not grid.path.startswith(area.path):
             raise NotFound("网格")
@@ -144,10 +145,6 @@ def post_assign_view(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user, grid=grid, post=post, worker=worker, note=p.get("note", "")
             )
             messages.success(request, f"已安排{worker}任{grid.name}{Post(post).label}")
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
     return _back(request, reverse("gridwork_area", args=[code]))
 
 
@@ -160,7 +157,7 @@ def worker_register_view(request: HttpRequest, code: str) -> HttpResponse:
 
     area = _area(request, code)
     p = request.POST
-    try:
+    with page_action(request):
         user = User.objects.filter(username=p.get("username", "").strip(), is_active=True).first()
         if user is None:
             raise DomainError("worker.user", "没有这个账号,请先在系统管理中建立用户")
@@ -172,10 +169,6 @@ def worker_register_view(request: HttpRequest, code: str) -> HttpResponse:
             phone=p.get("phone", ""),
         )
         messages.success(request, f"已登记网格员{worker},可在下方为其安排岗位")
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
     return redirect("gridwork_area", code=code)
 
 
@@ -238,7 +231,7 @@ def _local(value: str, what: str) -> dt.datetime:
 def leave_record_view(request: HttpRequest, worker_id: int) -> HttpResponse:
     worker = worker_get_for(request.user, worker_id)
     p = request.POST
-    try:
+    with page_action(request):
         leave = leave_record(
             actor=request.user,
             worker=worker,
@@ -251,10 +244,6 @@ def leave_record_view(request: HttpRequest, worker_id: int) -> HttpResponse:
             request,
             f"已登记{worker}{LeaveKind(leave.kind).label},期间由B岗代岗",
         )
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
     return _back(request, reverse("gridwork_worker", args=[worker_id]))
 
 
@@ -265,13 +254,9 @@ def leave_end_view(request: HttpRequest, leave_id: int) -> HttpResponse:
     if leave is None:
         raise NotFound("请假记录")
     worker = worker_get_for(request.user, leave.worker_id)
-    try:
+    with page_action(request):
         leave_end(actor=request.user, leave=leave)
         messages.success(request, f"{worker}已销假,所负责网格恢复由本人值守")
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
     return _back(request, reverse("gridwork_worker", args=[worker.pk]))
 
 
@@ -316,7 +301,7 @@ def reserve(request: HttpRequest, code: str) -> HttpResponse:
 def reserve_add_view(request: HttpRequest, code: str) -> HttpResponse:
     area = _area(request, code)
     p = request.POST
-    try:
+    with page_action(request):
         village = area_get_for(request.user, p.get("village", "") or area.code)
         if not village.path.startswith(area.path):
             raise NotFound("区域")
@@ -335,10 +320,6 @@ def reserve_add_view(request: HttpRequest, code: str) -> HttpResponse:
             notes=p.get("notes", ""),
         )
         messages.success(request, f"已将{person.name}列入后备队伍台账")
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
     return redirect("gridwork_reserve", code=code)
 
 
@@ -346,7 +327,7 @@ def reserve_add_view(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def reserve_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     person = reserve_get_for(request.user, pk)
-    try:
+    with page_action(request):
         reserve_update(
             actor=request.user,
             person=person,
@@ -354,8 +335,4 @@ def reserve_status_view(request: HttpRequest, pk: int) -> HttpResponse:
             notes=request.POST.get("notes") if "notes" in request.POST else None,
         )
         messages.success(request, f"已更新{person.name}的状态")
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
     return _back(request, reverse("gridwork_index"))

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from wangge.core.errors import DomainError
+from wangge.core.page_action import page_action
 from wangge.gridwork.changes import FIELDS, change_approve, change_reject, current_shown
 from wangge.gridwork.changes import household_state as state_of
 from wangge.gridwork.models import ChangeStatus
@@ -89,7 +89,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         i: p.get(f"choice_{i}", "") for i in range(len(change.proposed)) if f"choice_{i}" in p
     }
     custom = {i: p.get(f"custom_{i}", "") for i in range(len(change.proposed))}
-    try:
+    with page_action(request):
         change_approve(
             actor=request.user,
             change=change,
@@ -99,10 +99,6 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             note=p.get("note", ""),
         )
         messages.success(request, "已采纳,户信息已更新")
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
     return redirect("gridwork_change", pk=pk)
 
 
@@ -110,11 +106,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     change = change_get_for(request.user, pk)
-    try:
+    with page_action(request):
         change_reject(actor=request.user, change=change, note=request.POST.get("note", ""))
         messages.success(request, "已不予采纳")
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
     return redirect("gridwork_change", pk=pk)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.core.errors import DomainError
+from wangge.core.page_action import page_action
 from wangge.registry import visits
 from wangge.registry.colouring import reasons_for_viewer
 from wangge.registry.models import Colour
@@ -227,7 +228,7 @@ def household_override(request: HttpRequest, number: str) -> HttpResponse:
     except ValueError:
         messages.error(request, "请填写有效期(年-月-日)")
         return redirect("household_detail", number=number)
-    try:
+    with page_action(request) as attempt:
         household_colour_override(
             actor=request.user,
             household=household,
@@ -235,11 +236,7 @@ def household_override(request: HttpRequest, number: str) -> HttpResponse:
             reason=request.POST.get("reason", ""),
             until=until,
         )
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
-    else:
+    if attempt.ok:
         messages.success(request, "已调整颜色")
     return redirect("household_detail", number=number)
 
@@ -256,7 +253,7 @@ def household_lead(request: HttpRequest, number: str) -> HttpResponse:
     from wangge.registry.services import lead_household_clear, lead_household_set
 
     household = household_get_for(request.user, number)
-    try:
+    with page_action(request):
         if request.POST.get("clear"):
             lead_household_clear(actor=request.user, household=household)
             messages.success(request, "已取消党员中心户")
@@ -272,8 +269,4 @@ def household_lead(request: HttpRequest, number: str) -> HttpResponse:
                 looks_after=re.split(r"[\s,，、;；]+", request.POST.get("looks_after", "")),
             )
             messages.success(request, "已设为党员中心户")
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
     return redirect("household_detail", number=number)

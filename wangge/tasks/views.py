@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.core.errors import DomainError, PermissionDenied
+from wangge.core.page_action import page_action
 from wangge.registry.models import Colour
 from wangge.registry.tags import SENSITIVE_TAGS, TAGS
 from wangge.tasks.selection import parse_codes, task_select
@@ -200,13 +201,9 @@ def task_row(request: HttpRequest, row_id: int) -> HttpResponse:
 @require_POST
 def task_row_done_view(request: HttpRequest, row_id: int) -> HttpResponse:
     row = task_row_get_for(request.user, row_id)
-    try:
+    with page_action(request) as attempt:
         task_row_done(actor=request.user, row=row, note=request.POST.get("note", ""))
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
-    else:
+    if attempt.ok:
         messages.success(request, "已标记完成")
     return redirect("task_row", row_id=row.pk)
 
@@ -215,12 +212,8 @@ def task_row_done_view(request: HttpRequest, row_id: int) -> HttpResponse:
 @require_POST
 def task_target_done_view(request: HttpRequest, target_id: int) -> HttpResponse:
     target = task_target_get_for(request.user, target_id)
-    try:
+    with page_action(request) as attempt:
         task_target_done(actor=request.user, target=target, note=request.POST.get("note", ""))
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
-    else:
+    if attempt.ok:
         messages.success(request, "已标记完成")
     return redirect("task_row", row_id=target.row_id)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from wangge.core.errors import DomainError
+from wangge.core.page_action import page_action
 from wangge.partition import NORMS
 from wangge.territory.activation import generation_activate
 from wangge.territory.generation_selectors import (
@@ -167,7 +168,7 @@ _DONE = {
 @require_POST
 def generation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     generation = generation_get_for(request.user, pk)
-    try:
+    with page_action(request) as attempt:
         if action == "submit":
             generation_submit(actor=request.user, generation=generation)
         elif action == "reject":
@@ -186,10 +187,6 @@ def generation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect("generation_detail", pk=pk)
         else:
             raise DomainError("invalid", "未知操作")
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        messages.error(request, exc.message)
-    else:
+    if attempt.ok:
         messages.success(request, _DONE[action])
     return redirect("generation_detail", pk=pk)
