@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.disputes.conftest import GRID, household_with_member, register
+from wangge.audit.models import AuditRecord
 from wangge.disputes.colour import open_dispute_counts
 from wangge.disputes.services import (
     dispute_conclude,
@@ -95,6 +96,8 @@ def test_two_parties_of_one_household_are_one_dispute(db: None, worker) -> None:
 def test_the_nightly_recolour_keeps_the_reason(db: None, worker) -> None:  # type: ignore[no-untyped-def]
     household, name = household_with_member(GRID, skip=3)
     register(worker, household=(household, name), risk="high")
-    village = household.area_path[:52]  # a grid's path is too long for the audit's object id
-    households_recolour(area_path=village)
+    households_recolour(area_path=household.area_path)  # a grid's whole path (81 characters)
     assert HIGH in _colour(household)[1]
+    record = AuditRecord.objects.filter(action="household.recolour").latest("pk")
+    assert record.object_id == household.grid.code
+    assert record.area_path == household.area_path

@@ -197,7 +197,8 @@ def households_recolour(*, area_path: str | None = None, chunk: int = 5000) -> t
         actor=None,
         action="household.recolour",
         object_type="registry",
-        object_id=area_path or "all",
+        # The area's own code: a grid's whole path (81 characters) is longer than the field.
+        object_id=area_path.rstrip("/").rsplit("/", 1)[-1] if area_path else "all",
         area_path=area_path or "",
         changes={"households": len(ids), "changed": changed},
     )
