@@ -194,6 +194,15 @@ def _chain(
 def refine(regions: Regions, movable: BoolArray) -> None:
     """Hartigan moves of ``movable`` households that keep every size within bounds, then swaps
     of two households between neighbouring grids (sizes unchanged) where both gain."""
+    regions.tracking = False
+    try:
+        _refine(regions, movable)
+    finally:
+        regions.tracking = True
+        regions.rebuild_adjacency()
+
+
+def _refine(regions: Regions, movable: BoolArray) -> None:
     graph = regions.graph
     n, k = graph.n, regions.k
     for _ in range(_REFINE_PASSES):

@@ -59,18 +59,25 @@ class Regions:
         for node, label in enumerate(self.lab):
             self.members[label].add(node)
         self.ptr, self.ind, self.prev, self.linked = graph.as_lists()
-        # Edge counts between neighbouring regions.
-        self.adj: list[dict[int, int]] = [{} for _ in range(k)]
-        a, b = labels[graph.row], labels[graph.indices]
-        differ = a != b
-        pairs, counts = np.unique(a[differ] * k + b[differ], return_counts=True)
-        for pair, count in zip(pairs.tolist(), counts.tolist(), strict=True):
-            self.adj[pair // k][pair % k] = count
+        # Edge counts between neighbouring regions (for the repair's chains), kept up to date by
+        # every move while ``tracking``; ``refine`` needs none and rebuilds them once at its end.
+        self.adj: list[dict[int, int]] = []
+        self.tracking = True
+        self.rebuild_adjacency()
         # Moves since ``mark``, as (household, region it left), while a trial is open.
         self.journal: list[tuple[int, int]] | None = None
 
     def labels(self) -> IntArray:
         return np.array(self.lab, dtype=np.int64)
+
+    def rebuild_adjacency(self) -> None:
+        k, graph, labels = self.k, self.graph, self.labels()
+        self.adj = [{} for _ in range(k)]
+        a, b = labels[graph.row], labels[graph.indices]
+        differ = a != b
+        pairs, counts = np.unique(a[differ] * k + b[differ], return_counts=True)
+        for pair, count in zip(pairs.tolist(), counts.tolist(), strict=True):
+            self.adj[pair // k][pair % k] = count
 
     def violation(self, r: int) -> float:
         """How far region ``r`` is outside its bounds (0 when within)."""
@@ -146,13 +153,15 @@ class Regions:
 
     def _relabel(self, u: int, dst: int) -> None:
         src = self.lab[u]
-        lab, ind, adj = self.lab, self.ind, self.adj
-        for j in range(self.ptr[u], self.ptr[u + 1]):
-            other = lab[ind[j]]
-            if other != src:
-                _bump(adj, src, other, -1)
-            if other != dst:
-                _bump(adj, dst, other, 1)
+        lab = self.lab
+        if self.tracking:
+            ind, adj = self.ind, self.adj
+            for j in range(self.ptr[u], self.ptr[u + 1]):
+                other = lab[ind[j]]
+                if other != src:
+                    _bump(adj, src, other, -1)
+                if other != dst:
+                    _bump(adj, dst, other, 1)
         lab[u] = dst
         w = self.w[u]
         self.size[src] -= w
