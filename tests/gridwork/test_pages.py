@@ -175,3 +175,48 @@ def test_registering_a_worker(db: None, user_named) -> None:  # type: ignore[no-
         follow=True,
     )  # fmt: skip
     assert "没有这个账号" in missing.content.decode()
+
+
+def test_findings_ledger_lists_what_workers_found_for_their_supervisors(
+    db: None, user_named
+) -> None:  # type: ignore[no-untyped-def]
+    def finding(outcome: str, text: str, minutes: float, **more: str) -> dict[str, str]:
+        return {
+            "id": new_id(), "op": "finding", "grid": GRID, "at": now_iso(minutes),
+            "description": text, "outcome": outcome, **more,
+        }  # fmt: skip
+
+    answers = sync_apply(
+        actor=user_named(A),
+        ops=[
+            finding("reported", "桥头护栏松动,有坠落风险", -30, category="210101"),
+            finding("handled", "两户因晾晒占道争吵", -20, handled_note="现场劝解,双方各让一步"),
+        ],
+    )
+    assert [x["status"] for x in answers] == ["ok", "ok"], answers
+    number = answers[0]["result"]["request"]
+    c = _login(user_named, SECRETARY)
+    html = c.get(f"/gridwork/areas/{VILLAGE}/findings/").content.decode()
+    assert "桥头护栏松动" in html
+    assert number in html
+    assert "现场劝解" in html  # handled on the spot: the note
+    handled_only = c.get(f"/gridwork/areas/{VILLAGE}/findings/?outcome=handled").content.decode()
+    assert "现场劝解" in handled_only
+    assert "桥头护栏松动" not in handled_only
+    month = timezone.localdate().strftime("%Y-%m")
+    assert (
+        "桥头护栏松动"
+        in c.get(f"/gridwork/areas/{VILLAGE}/findings/?month={month}").content.decode()
+    )
+    assert (
+        "桥头护栏松动"
+        not in c.get(f"/gridwork/areas/{VILLAGE}/findings/?month=2020-01").content.decode()
+    )
+    # A nonsense filter is ignored, not an error page.
+    assert c.get(f"/gridwork/areas/{VILLAGE}/findings/?month=abc&outcome=x").status_code == 200
+    town = _login(user_named, TOWN).get("/gridwork/areas/611022109000/findings/")
+    assert "桥头护栏松动" in town.content.decode()
+    # Another town's dispatcher, or a grid worker: not found.
+    other = _login(user_named, "longjuzhaijiedao_dispatcher")
+    assert other.get(f"/gridwork/areas/{VILLAGE}/findings/").status_code == 404
+    assert _login(user_named, A).get(f"/gridwork/areas/{VILLAGE}/findings/").status_code == 404

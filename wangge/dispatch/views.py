@@ -20,6 +20,7 @@ from wangge.accounts.models import Unit, UnitKind
 from wangge.accounts.selectors import units_for
 from wangge.core.errors import DomainError
 from wangge.core.page_action import page_action
+from wangge.core.paging import paged
 from wangge.dispatch import flow
 from wangge.dispatch.actions import perform
 from wangge.dispatch.duplicates import duplicate_candidates
@@ -147,23 +148,19 @@ def photo(request: HttpRequest, number: str, photo_id: int) -> HttpResponseBase:
 
 @login_required
 def ledger(request: HttpRequest) -> HttpResponse:
-    from django.core.paginator import Paginator
-
     from wangge.categories.models import Category
     from wangge.dispatch.ledger import LedgerFilter, ledger_for, saved_views_for
     from wangge.dispatch.models import Channel
 
     f = LedgerFilter.from_query(request.GET)
-    page = Paginator(ledger_for(request.user, f), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paged(request, ledger_for(request.user, f))
     return render(
         request,
         "dispatch/ledger.html",
         {
             "f": f,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "states": State.choices,
             "channels": Channel.choices,
             "categories": Category.objects.filter(level=1, is_active=True).values_list(

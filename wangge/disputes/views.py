@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.core.errors import DomainError, PermissionDenied
 from wangge.core.page_action import page_action
+from wangge.core.paging import paged
 from wangge.dispatch.photos import prepare
 from wangge.disputes.actions import parse_day, party_from, perform
 from wangge.disputes.ladder import may_act, may_follow_up, next_level
@@ -52,16 +52,14 @@ PARTY_ROWS = 3
 @login_required
 def ledger(request: HttpRequest) -> HttpResponse:
     f = DisputeFilter.from_query(request.GET)
-    page = Paginator(dispute_list_for(request.user, f), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paged(request, dispute_list_for(request.user, f))
     return render(
         request,
         "disputes/ledger.html",
         {
             "f": f,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "counts": dispute_counts_for(request.user, f),
             "types": DisputeType.choices,
             "risks": Risk.choices,

@@ -20,6 +20,8 @@ from wangge.gridwork.changes import household_state
 from wangge.gridwork.cover import Book, on_duty, post_rows
 from wangge.gridwork.models import (
     ChangeStatus,
+    Finding,
+    FindingOutcome,
     GridPost,
     GridWorker,
     HouseholdChange,
@@ -325,3 +327,45 @@ def change_get_for(actor: Any, pk: int) -> HouseholdChange:
     if found is None:
         raise NotFound("变更申请")
     return found
+
+
+# --- findings (发现问题) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FindingFilter:
+    outcome: str = ""  # FindingOutcome value, or all
+    month: dt.date | None = None  # the first day of a month (local time), or all
+
+    @classmethod
+    def from_query(cls, query: Any) -> FindingFilter:
+        """From a page's query string; a value that makes no sense is left out, not refused
+        (an old bookmark should still open the page)."""
+        outcome = query.get("outcome", "")
+        month = None
+        try:
+            year, mon = (int(x) for x in query.get("month", "").split("-"))
+            month = dt.date(year, mon, 1)
+        except ValueError:
+            pass
+        return cls(outcome if outcome in FindingOutcome.values else "", month)
+
+
+def findings_for(actor: Any, area: Area, f: FindingFilter) -> QuerySet[Finding]:
+    """What grid workers found under ``area``, newest first: reported as a request, or handled
+    on the spot (with the note)."""
+    if not reach_for(actor).allows(Capability.GRIDWORK_VIEW, area.path):
+        raise NotFound("区域")
+    qs = Finding.objects.filter(_q(actor, Capability.GRIDWORK_VIEW), area_path__prefix=area.path)
+    if f.outcome:
+        qs = qs.filter(outcome=f.outcome)
+    if f.month:
+        start = timezone.make_aware(dt.datetime.combine(f.month, dt.time()))
+        following = (f.month + dt.timedelta(days=32)).replace(day=1)
+        end = timezone.make_aware(dt.datetime.combine(following, dt.time()))
+        qs = qs.filter(found_at__gte=start, found_at__lt=end)
+    return (
+        qs.select_related("grid", "worker", "household", "request")
+        .defer("grid__geometry")
+        .order_by("-found_at", "-pk")
+    )

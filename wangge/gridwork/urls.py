@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wangge.gridwork import views, views_changes
+from wangge.gridwork import views, views_changes, views_findings
 
 urlpatterns = [
     path("", views.index, name="gridwork_index"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("areas/<str:code>/reserve/", views.reserve, name="gridwork_reserve"),
     path("areas/<str:code>/reserve/add/", views.reserve_add_view, name="gridwork_reserve_add"),
     path("areas/<str:code>/changes/", views_changes.queue, name="gridwork_changes"),
+    path("areas/<str:code>/findings/", views_findings.findings, name="gridwork_findings"),
     path("workers/<int:worker_id>/", views.worker_detail, name="gridwork_worker"),
     path("workers/<int:worker_id>/leave/", views.leave_record_view, name="gridwork_leave"),
     path("leaves/<int:leave_id>/end/", views.leave_end_view, name="gridwork_leave_end"),

@@ -64,7 +64,8 @@ def index(request: HttpRequest) -> HttpResponse:
     return redirect("gridwork_area", code=top.code)
 
 
-def _area(request: HttpRequest, code: str) -> Area:
+def staff_area(request: HttpRequest, code: str) -> Area:
+    """The town, village or zone of a staff page (the levels posts are managed at)."""
     area = area_get_for(request.user, code)
     if area.level not in _LEVELS:
         raise NotFound("区域")
@@ -80,7 +81,7 @@ def _town_path(area: Area) -> str:
 
 @login_required
 def area_posts(request: HttpRequest, code: str) -> HttpResponse:
-    area = _area(request, code)
+    area = staff_area(request, code)
     lines = posts_of_area_for(request.user, area)
     reach = reach_for(request.user)
     # Whom a post may go to: the town's workers for those who see the town
@@ -123,7 +124,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 @login_required
 @require_POST
 def post_assign_view(request: HttpRequest, code: str) -> HttpResponse:
-    area = _area(request, code)
+    area = staff_area(request, code)
     p = request.POST
     with page_action(request):
         grid = area_get_for(request.user, p.get("grid", ""))
@@ -155,7 +156,7 @@ def worker_register_view(request: HttpRequest, code: str) -> HttpResponse:
     from wangge.accounts.models import User
     from wangge.gridwork.posts import worker_register
 
-    area = _area(request, code)
+    area = staff_area(request, code)
     p = request.POST
     with page_action(request):
         user = User.objects.filter(username=p.get("username", "").strip(), is_active=True).first()
@@ -181,7 +182,7 @@ def _int(value: Any) -> int:
 
 @login_required
 def area_history(request: HttpRequest, code: str) -> HttpResponse:
-    area = _area(request, code)
+    area = staff_area(request, code)
     return render(
         request,
         "gridwork/history.html",
@@ -265,7 +266,7 @@ def leave_end_view(request: HttpRequest, leave_id: int) -> HttpResponse:
 
 @login_required
 def reserve(request: HttpRequest, code: str) -> HttpResponse:
-    area = _area(request, code)
+    area = staff_area(request, code)
     status = request.GET.get("status", "")
     if status not in ReserveStatus.values:
         status = ""
@@ -299,7 +300,7 @@ def reserve(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def reserve_add_view(request: HttpRequest, code: str) -> HttpResponse:
-    area = _area(request, code)
+    area = staff_area(request, code)
     p = request.POST
     with page_action(request):
         village = area_get_for(request.user, p.get("village", "") or area.code)
