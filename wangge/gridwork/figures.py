@@ -18,7 +18,8 @@ month, for an area within the viewer's reach. Formulas (decision 0017,
 - 矛盾纠纷: found in the period (by the day found); 化解率: settled
   (化解成功) ÷ found; 调解成功率: settled ÷ those with an outcome.
 - 任务完成率: grid shares of tasks due in the period that are done ÷ all
-  of them; 按期完成率: done by the due day ÷ all.
+  of them; 按期完成率: done by the due day ÷ all. A share a grid redraw
+  carried on to the new grids is counted there, not at the old grid.
 
 A rate with nothing to count is None (shown as "—"). Each figure counts
 only what the viewer may see of its kind: visits, patrols, findings and
@@ -49,7 +50,7 @@ from wangge.gridwork import figures_sql as fsql
 from wangge.gridwork.models import Finding, FindingOutcome, GridPost, Post, Visit
 from wangge.registry import visits as schedule
 from wangge.registry.models import Household
-from wangge.tasks.models import RowState, TaskGrid
+from wangge.tasks.models import RowState, TaskGrid, counted_q
 from wangge.territory.models import Area
 
 GROUPINGS = {"town": "按镇街", "village": "按村(社区)", "grid": "按网格", "month": "按月份"}
@@ -538,7 +539,9 @@ def _disputes(paths: list[str], since: dt.date, until: dt.date, by: str, line: A
 def _tasks(paths: list[str], since: dt.date, until: dt.date, by: str, line: Any) -> None:
     done = Q(state=RowState.DONE)
     got = _grouped(
-        TaskGrid.objects.filter(_q(paths), task__due_on__gte=since, task__due_on__lte=until), by,
+        TaskGrid.objects.filter(
+            _q(paths), counted_q(), task__due_on__gte=since, task__due_on__lte=until
+        ), by,
         _key(by, "area_path", "task__due_on"), path="area_path", n=Count("pk"),
         done=Count("pk", filter=done),
         on_time=Count(

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -62,6 +63,15 @@ class Task(models.Model):
 class RowState(models.TextChoices):
     PENDING = "pending", "待完成"
     DONE = "done", "已完成"
+    # The grid was redrawn before its share was done: the share goes on in
+    # the new grids' rows (see ``tasks.redraw``). Such a row is neither
+    # unfinished nor done work: progress and figures leave it out.
+    CARRIED = "carried", "已随网格调整转出"
+
+
+def counted_q() -> Q:
+    """Rows that count in progress and figures: not those carried to new grids."""
+    return ~Q(state=RowState.CARRIED)
 
 
 class TaskGrid(models.Model):

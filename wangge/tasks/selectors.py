@@ -16,7 +16,7 @@ from wangge.accounts.models import RoleAssignment
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability, Role
 from wangge.core.errors import NotFound
-from wangge.tasks.models import RowState, Task, TaskGrid, TaskTarget
+from wangge.tasks.models import RowState, Task, TaskGrid, TaskTarget, counted_q
 from wangge.territory.models import Area
 
 # Length of the path prefix naming a row's county, town or village: codes
@@ -32,7 +32,8 @@ def _rows_q(actor: Any, field: str = "area_path") -> Q:
 def task_list_for(actor: Any) -> QuerySet[Task]:
     """Tasks the actor gave or holds rows of, newest first, with the rows
     (and done rows) within their reach counted."""
-    mine = _rows_q(actor, "rows__area_path")
+    # Rows carried to new grids by a redraw are neither open nor done work.
+    mine = _rows_q(actor, "rows__area_path") & ~Q(rows__state=RowState.CARRIED)
     visible = Q(pk__in=TaskGrid.objects.filter(_rows_q(actor)).values("task_id"))
     if getattr(actor, "is_authenticated", False):
         visible |= Q(created_by=actor)
@@ -77,7 +78,8 @@ class Progress:
 
 
 def _rows(actor: Any, task: Task, area: Area | None) -> QuerySet[TaskGrid]:
-    rows = TaskGrid.objects.filter(_rows_q(actor), task=task)
+    """The task's rows that count (not those a redraw carried on), within reach."""
+    rows = TaskGrid.objects.filter(_rows_q(actor), counted_q(), task=task)
     if area is not None:
         rows = rows.filter(area_path__prefix=area.path)
     return rows

@@ -188,6 +188,12 @@ def task_target_done(*, actor: Any, target: TaskTarget, note: str = "") -> TaskT
             done_at=now, done_by=actor, note=note
         ):
             raise DomainError("conflict", "该户已标记完成")
+        # The row it is in now (the update waited for any grid redraw holding it): a redraw
+        # may have carried it to a new grid's row since it was read.
+        now_in = TaskTarget.objects.filter(pk=target.pk).values_list("row_id", flat=True).get()
+        if now_in != row.pk:
+            row = TaskGrid.objects.select_related("task").get(pk=now_in)
+            _require_do(actor, row)
         TaskGrid.objects.filter(pk=row.pk).update(done_count=F("done_count") + 1)
         TaskGrid.objects.filter(
             pk=row.pk, state=RowState.PENDING, done_count__gte=F("target_count")

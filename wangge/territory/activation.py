@@ -15,6 +15,9 @@ What happens (docs/decisions/0015-grid-generations.md):
   open requests they hold stay in their hands. A new grid no unit moved to gets a unit of its
   own. Grid workers' role assignments at an old grid are ended and re-made at that grid's
   successor.
+- What other apps keep per grid follows through ``GRID_SUCCESSION``: field work's A/B posts,
+  unclosed disputes, open task rows and routing rules (each app registers its own carry; the
+  territory imports none of them, see ``succession``).
 - The previous active generation becomes superseded; other open generations of the village,
   computed against the grids that are now gone, are discarded.
 - The point index (``locate``) and the per-process reference snapshots see the new grids.
@@ -59,10 +62,12 @@ _CHUNK = 500
 
 
 # Apps above the territory that keep something per grid (field work's A/B
-# posts) register a function here to carry it to the successor grids; it is
-# called inside the activation's transaction with {old grid pk: new grid}
-# and the moment, and returns how many rows it carried. (The territory
-# imports none of them.)
+# posts, disputes, task rows, routing rules) register a function here to
+# carry it to the new grids; it is called inside the activation's
+# transaction, after the households have moved, with {old grid pk: its
+# successor} and the moment, and returns how many rows it carried
+# (``succession`` gives it the rest: the redraw, its grids, who approved).
+# The territory imports none of them.
 GRID_SUCCESSION: list[Callable[[dict[int, Area], dt.datetime], int]] = []
 
 

@@ -73,7 +73,9 @@ class Command(BaseCommand):
                 f"停用原网格 {len(done.deactivated)} 个,"
                 f"{done.households} 户归入新网格,其中 {done.moved} 户换了网格;"
                 f"网格单位转移 {done.units_moved} 个、新建 {done.units_created} 个,"
-                f"网格员岗位转移 {done.roles_moved} 个。"
+                f"网格员岗位转移 {done.roles_moved} 个;"
+                f"A/B 岗、未结案矛盾纠纷、未完成任务和派单规则随网格接续 "
+                f"{done.generation.outcome.get('others_moved', 0)} 条。"
             )
         )
 
