@@ -37,7 +37,9 @@
           user: Field.user, blob: file, name: file.name || "photo.jpg", state: "waiting"}));
       }
     });
-    render();
+    // Counted before the caller goes on: a page that says "saved" or "stopped" shows the
+    // record waiting at the same moment, never the count from before it.
+    await render();
     Field.send();
   };
 
