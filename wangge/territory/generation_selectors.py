@@ -103,6 +103,29 @@ def generation_list_for(actor: Any, village: Area) -> QuerySet[GridGeneration]:
     )
 
 
+@dataclass(frozen=True)
+class BarrierDefault:
+    """The barriers a new computation starts from, and the generation they come from."""
+
+    generation: int
+    lines: list[Any]
+
+
+def barriers_default_for(actor: Any, village: Area) -> BarrierDefault | None:
+    """The barriers of the village's active generation, else of its latest generation that
+    had any (whatever became of it): a river does not move between two redraws, so the form
+    starts with it rather than asking the user to draw it again."""
+    village_get_for(actor, village.code)
+    with_lines = (
+        GridGeneration.objects.filter(village=village)
+        .exclude(barriers=[])
+        .only("pk", "barriers")
+        .order_by("-computed_at", "-pk")
+    )
+    found = with_lines.filter(state=GenerationState.ACTIVE).first() or with_lines.first()
+    return BarrierDefault(found.pk, found.barriers) if found else None
+
+
 def generation_get_for(actor: Any, pk: int) -> GridGeneration:
     """The generation, if its village is in reach; NotFound otherwise, the same either way."""
     found = (
@@ -125,15 +148,24 @@ def _feature(geometry: Any, **properties: Any) -> dict[str, Any]:
     return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
+def _barrier_features(generation: GridGeneration) -> list[dict[str, Any]]:
+    return [
+        _feature(line, role="barrier", number=i, generation=generation.pk)
+        for i, line in enumerate(generation.barriers, start=1)
+    ]
+
+
 def generation_map_for(
     actor: Any, generation: GridGeneration, comparison: Comparison | None
 ) -> dict[str, Any]:
-    """One FeatureCollection: the village, the generation's grids ("new", with counts) and,
-    for an open generation compared with the grids now, those grids ("old") and — for people
-    who may see households — the households that would move ("moved") and the rest ("kept")."""
+    """One FeatureCollection: the village, the generation's barrier lines ("barrier"), its
+    grids ("new", with counts) and, for an open generation compared with the grids now, those
+    grids ("old") and — for people who may see households — the households that would move
+    ("moved") and the rest ("kept")."""
     generation = generation_get_for(actor, generation.pk)
     village = Area.objects.only("code", "name", "geometry").get(pk=generation.village_id)
     features = [_feature(village.geometry, role="village", code=village.code, name=village.name)]
+    features += _barrier_features(generation)
     drawn = {g["code"]: g.get("geometry") for g in generation.grids}
     if generation.state in (GenerationState.ACTIVE, GenerationState.SUPERSEDED):
         drawn = dict(Area.objects.filter(generation=generation).values_list("code", "geometry"))
@@ -200,11 +232,19 @@ def generation_map_for(
 
 
 def village_grids_map_for(actor: Any, village: Area, grids: list[CurrentGrid]) -> dict[str, Any]:
-    """The village and its active grids with their household counts."""
+    """The village, its active grids with their household counts, and the barrier lines the
+    active generation was computed with ("barrier")."""
     village = village_get_for(actor, village.code)
     own = Area.objects.only("geometry").get(pk=village.pk)
     counts = {g.code: g.households for g in grids}
     features = [_feature(own.geometry, role="village", code=village.code, name=village.name)]
+    active = (
+        GridGeneration.objects.filter(village=village, state=GenerationState.ACTIVE)
+        .only("pk", "barriers")
+        .first()
+    )
+    if active is not None:
+        features += _barrier_features(active)
     for a in Area.objects.filter(code__in=list(counts), is_active=True).only(
         "code", "name", "geometry", "centroid_lon", "centroid_lat"
     ):

@@ -4,6 +4,7 @@ selectors decide who may do what."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from wangge.territory.activation import generation_activate
 from wangge.territory.generation_selectors import (
     NORM_LABELS,
     abilities_for,
+    barriers_default_for,
     default_targets_for,
     generation_compare_for,
     generation_get_for,
@@ -30,6 +32,9 @@ from wangge.territory.generation_selectors import (
     village_grids_map_for,
 )
 from wangge.territory.generations import (
+    MAX_BARRIER_POINTS,
+    MAX_BARRIERS,
+    barriers_from_text,
     generation_compute,
     generation_discard,
     generation_reject,
@@ -54,6 +59,11 @@ def _page(
     key, targets = default_targets_for(village, grids)
     if form is None:
         form = {"measure": "households", "min": int(targets.minimum), "max": int(targets.maximum)}
+        carried = barriers_default_for(request.user, village)
+        # The barriers of an earlier generation, so a redraw keeps the river without drawing
+        # it again; the page says which generation they come from.
+        form["barriers"] = json.dumps(carried.lines if carried else [])
+        form["barriers_from"] = carried.generation if carried else None
     generations = list(generation_list_for(request.user, village))
     return render(
         request,
@@ -69,6 +79,8 @@ def _page(
             "presets": _presets(),
             "norm": NORM_LABELS[key],
             "form": form,
+            "max_barriers": MAX_BARRIERS,
+            "max_barrier_points": MAX_BARRIER_POINTS,
             "tile_url": settings.WANGGE_TILE_URL,
         },
         status=status,
@@ -106,6 +118,7 @@ def village_grids_compute(request: HttpRequest, code: str) -> HttpResponse:
         "min": p.get("min", ""),
         "max": p.get("max", ""),
         "fresh": fresh,
+        "barriers": p.get("barriers", ""),  # what the user drew stays on the map on a refusal
     }
     try:
         generation = generation_compute(
@@ -115,6 +128,7 @@ def village_grids_compute(request: HttpRequest, code: str) -> HttpResponse:
             maximum=_int(p.get("max")),  # type: ignore[arg-type]
             measure=measure,
             fresh=fresh,
+            barriers=barriers_from_text(p.get("barriers")),
         )
     except DomainError as exc:
         if exc.code == "not_found":

@@ -11,6 +11,7 @@ once cannot both win; bad input raises ``DomainError`` and changes nothing.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Hashable, Sequence
 from typing import Any
@@ -46,6 +47,9 @@ from wangge.territory.models import (
 
 LARGEST_BOUND = 100_000
 MAX_BARRIERS = 50
+# All barriers' points together: a village's river and roads need a few thousand; the cap keeps
+# the page's form well under Django's 2.5 MB request limit (a refusal there is no clear message).
+MAX_BARRIER_POINTS = 20_000
 
 
 def require(actor: Any, capability: str, area: Area, what: str = "村(社区)") -> None:
@@ -81,11 +85,39 @@ def _targets(minimum: Any, maximum: Any, measure: str) -> Targets:
     return Targets(minimum, maximum, measure=measure)  # type: ignore[arg-type]
 
 
+def barriers_from_geojson(data: Any) -> list[Any]:
+    """The geometries of parsed GeoJSON given as barriers: a list of geometries, a geometry, a
+    Feature or a FeatureCollection. Each is checked later, by ``generation_compute``."""
+    items = data if isinstance(data, list) else [data]
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, dict) and item.get("type") == "FeatureCollection":
+            features = item.get("features")
+            out += [f.get("geometry") if isinstance(f, dict) else f for f in features or []]
+        elif isinstance(item, dict) and item.get("type") == "Feature":
+            out.append(item.get("geometry"))
+        else:
+            out.append(item)
+    return out
+
+
+def barriers_from_text(text: str | None) -> list[Any]:
+    """Barriers as the page sends them: JSON text of a list of GeoJSON lines; blank is none."""
+    if not (text or "").strip():
+        return []
+    try:
+        data = json.loads(text or "")
+    except ValueError as exc:
+        raise DomainError("grid.barriers", "阻隔线数据无法读取,请清除后重新绘制") from exc
+    return barriers_from_geojson(data)
+
+
 def _barriers(barriers: Sequence[Any], village: BaseGeometry) -> list[BaseGeometry]:
     """GeoJSON lines (rivers, main roads) → shapely, each checked."""
     if len(barriers) > MAX_BARRIERS:
         raise DomainError("grid.barriers", f"阻隔线最多 {MAX_BARRIERS} 条")
     lines = []
+    points = 0
     for i, raw in enumerate(barriers, start=1):
         try:
             line = shape(raw)
@@ -96,6 +128,12 @@ def _barriers(barriers: Sequence[Any], village: BaseGeometry) -> list[BaseGeomet
         coords = shapely.get_coordinates(line)
         if not np.isfinite(coords).all() or not line.intersects(village):
             raise DomainError("grid.barriers", f"第 {i} 条阻隔线不在该村(社区)范围内")
+        points += len(coords)
+        if points > MAX_BARRIER_POINTS:
+            raise DomainError(
+                "grid.barriers",
+                f"阻隔线的点太多(合计最多 {MAX_BARRIER_POINTS} 个),请简化后再试",
+            )
         lines.append(line)
     return lines
 

@@ -10,6 +10,14 @@
   if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map);
   map.attributionControl.setPrefix("网格由住户位置自动划分;镇村边界为合成");
 
+  // One look for barrier lines wherever they are drawn (barrier_draw.js uses it too); the
+  // renderer and class are creation options, so they go with the style, not in setStyle.
+  function barrierOptions(renderer) {
+    return { color: "#1565c0", weight: 5, opacity: 0.85, lineCap: "round", lineJoin: "round",
+             className: "barrier-line", renderer: renderer };
+  }
+  window.wanggeBarrierOptions = barrierOptions;
+
   function of(fc, role) {
     return fc.features.filter(function (f) { return f.properties.role === role && f.geometry; });
   }
@@ -71,11 +79,27 @@
           }
         }).addTo(map);
       }
+      var barriers = of(fc, "barrier");
+      var barrierLayer = null;
+      if (barriers.length) {
+        // Lines no grid may cross (rivers, main roads). SVG, so each line is an element.
+        barrierLayer = L.geoJSON(barriers, L.extend(barrierOptions(L.svg()), {
+          onEachFeature: function (f, lyr) {
+            lyr.bindTooltip("阻隔线 第" + f.properties.number + "条", { sticky: true });
+          }
+        })).addTo(map);
+        overlays["阻隔线"] = barrierLayer;
+      }
       village.addTo(map);
-      L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+      var control = L.control.layers(null, overlays, { collapsed: false }).addTo(map);
       map.fitBounds(village.getBounds(), { padding: [10, 10] });
       el.dataset.loaded = String(fc.features.length);
       el.dataset.moved = String(moved.length);
+      el.dataset.barriers = String(barriers.length);
+      // For the barrier drawing tool (barrier_draw.js), which works on this map.
+      el.genmap = { map: map, control: control, barriers: barrierLayer,
+                    villageBounds: village.getBounds() };
+      el.dispatchEvent(new CustomEvent("genmap:loaded", { detail: el.genmap }));
     })
     .catch(function (e) {
       el.innerHTML = '<p class="error-text" style="padding:1rem">地图加载失败(' + e.message + '),请刷新重试。</p>';

@@ -12,7 +12,11 @@ from wangge.core.errors import DomainError
 from wangge.territory.activation import generation_activate
 from wangge.territory.comparison import Comparison, compare
 from wangge.territory.generation_selectors import village_get_for
-from wangge.territory.generations import generation_compute, generation_submit
+from wangge.territory.generations import (
+    barriers_from_geojson,
+    generation_compute,
+    generation_submit,
+)
 from wangge.territory.models import GenerationOrigin, GridGeneration
 
 
@@ -140,13 +144,4 @@ def _read_barriers(path: Path) -> list[Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise CommandError(f"无法读取阻隔线文件 {path}:{exc}") from exc
-    items = data if isinstance(data, list) else [data]
-    out: list[Any] = []
-    for item in items:
-        if isinstance(item, dict) and item.get("type") == "FeatureCollection":
-            out += [f.get("geometry") for f in item.get("features", [])]
-        elif isinstance(item, dict) and item.get("type") == "Feature":
-            out.append(item.get("geometry"))
-        else:
-            out.append(item)
-    return out
+    return barriers_from_geojson(data)
