@@ -219,3 +219,30 @@ def test_a_party_found_later_is_added_and_its_household_coloured(db: None, worke
         )
     assert e.value.code == "dispute.parties"
     assert _actions(d) == ["register", "party"]
+
+
+def test_the_town_judicial_office_mediates_what_the_village_escalates(
+    db: None, worker, user_named
+) -> None:  # type: ignore[no-untyped-def]
+    from wangge.accounts.reach import reach_for
+    from wangge.accounts.roles import Capability
+
+    officer = user_named("shangzhen_sifa")  # 商镇司法所
+    d = register(worker)
+    assert dispute_get_for(officer, d.number) == d
+    d = dispute_escalate(actor=worker, dispute=d, reason="网格调解未果")
+    d = dispute_escalate(actor=user_named(SECRETARY), dispute=d, reason="需司法所介入")
+    assert d.level == Level.TOWN
+    d = dispute_mediate(
+        actor=officer, dispute=d, mediators="司法所所长", note="现场调解", result="agreed"
+    )
+    d = dispute_conclude(actor=officer, dispute=d, outcome="settled", note="达成协议")
+    assert (d.state, d.outcome) == (State.FOLLOW_UP, "settled")
+    assert d.events.latest("pk").actor == officer
+    # Another town's judicial office does not see it; the office keeps to disputes.
+    with pytest.raises(NotFound):
+        dispute_get_for(user_named("longjuzhaijiedao_sifa"), d.number)
+    reach = reach_for(officer)
+    assert not reach.has(Capability.TASK_ASSIGN)
+    assert not reach.has(Capability.GRIDWORK_VIEW)
+    assert not reach.has(Capability.PERSON_EDIT)

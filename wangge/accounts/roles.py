@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     ZONE_HEAD = "zone_head", "片长"
     VILLAGE_SECRETARY = "village_secretary", "村(社区)书记"
     TOWN_DISPATCHER = "town_dispatcher", "镇街调度员"
+    JUDICIAL_OFFICER = "judicial_officer", "司法所工作人员"
     DEPARTMENT_STAFF = "department_staff", "职能部门工作人员"
     COMMAND_CENTRE = "command_centre", "指挥中心"
     ORGANISATION_STAFF = "organisation_staff", "组织部工作人员"
@@ -54,6 +55,7 @@ ROLE_LEVELS: dict[str, frozenset[str]] = {
     Role.ZONE_HEAD: frozenset({"zone", "village"}),
     Role.VILLAGE_SECRETARY: frozenset({"village"}),
     Role.TOWN_DISPATCHER: frozenset({"town"}),
+    Role.JUDICIAL_OFFICER: frozenset({"town"}),
     Role.DEPARTMENT_STAFF: frozenset({"county"}),
     Role.COMMAND_CENTRE: frozenset({"county", "city"}),
     Role.ORGANISATION_STAFF: frozenset({"county", "city"}),
@@ -111,6 +113,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         Capability.GRID_DRAFT,
         Capability.GRID_APPROVE,
     },
+    # The town's judicial office (镇司法所) mediates what the villages escalate, beside the town
+    # dispatcher; it sees the parties' households (masked, revealed with a reason) and what anyone
+    # held at the town sees, but assigns no tasks, keeps no registry and manages no grid workers.
+    Role.JUDICIAL_OFFICER: _EVERYONE | _CARE | _MEDIATE,
     Role.DEPARTMENT_STAFF: _EVERYONE,
     Role.COMMAND_CENTRE: _EVERYONE
     | _PEOPLE

@@ -232,6 +232,15 @@ def seed_users(ctx: SeedContext) -> None:
                         f"T-{rec.code}",
                     )
                 )
+                wanted.append(
+                    (
+                        f"{town_slugs[rec.code]}_sifa",
+                        demo_name(f"sifa-{rec.code}"),
+                        Role.JUDICIAL_OFFICER,
+                        rec.code,
+                        None,
+                    )
+                )
             elif rec.level == "village":
                 wanted.append(
                     (

@@ -84,7 +84,13 @@ def seed_disputes(ctx: Any) -> None:
 def _places(grids: list[Area]) -> list[Place]:
     users: dict[tuple[str, str], tuple[int | None, str]] = {}
     for role, code, uid, name in RoleAssignment.objects.filter(
-        is_active=True, role__in=[Role.GRID_WORKER, Role.VILLAGE_SECRETARY, Role.TOWN_DISPATCHER]
+        is_active=True,
+        role__in=[
+            Role.GRID_WORKER,
+            Role.VILLAGE_SECRETARY,
+            Role.JUDICIAL_OFFICER,
+            Role.TOWN_DISPATCHER,
+        ],
     ).values_list("role", "area__code", "user_id", "user__display_name"):
         users.setdefault((role, code), (uid, name))
     villages = dict(Area.objects.filter(level="village").values_list("code", "name"))
@@ -101,7 +107,11 @@ def _places(grids: list[Area]) -> list[Place]:
                 village=villages.get(village, ""),
                 worker=users.get((Role.GRID_WORKER, g.code), (None, "")),
                 secretary=users.get((Role.VILLAGE_SECRETARY, village), (None, "")),
-                town=users.get((Role.TOWN_DISPATCHER, town), (None, "")),
+                # The town's judicial office mediates at the town (the dispatcher where none).
+                town=users.get(
+                    (Role.JUDICIAL_OFFICER, town),
+                    users.get((Role.TOWN_DISPATCHER, town), (None, "")),
+                ),
                 urban=forms.get(village) == "community",
             )
         )

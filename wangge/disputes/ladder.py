@@ -4,11 +4,11 @@ A dispute is mediated at one level at a time — its grid, its village's
 mediation committee (村调委会), its town's judicial office (镇司法所). A
 role may act at a level when its ``dispute.mediate`` grant covers that
 level's area: a grid worker in their grid, a village secretary (or a zone
-head held at the village) in the village and its grids, the town's staff
-in the whole town. So escalating a case takes it out of the grid worker's
-hands and into the village's, as the ladder means; follow-up visits after
-an outcome are the grid's again, and anyone mediating over the grid may
-record them.
+head held at the village) in the village and its grids, the town's judicial
+office (司法所工作人员) and its dispatcher in the whole town. So
+escalating a case takes it out of the grid worker's hands and into the
+village's, as the ladder means; follow-up visits after an outcome are the
+grid's again, and anyone mediating over the grid may record them.
 """
 
 from __future__ import annotations

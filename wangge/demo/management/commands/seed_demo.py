@@ -54,6 +54,7 @@ class Command(BaseCommand):
         for a in ctx.accounts:
             self.stdout.write(f"  {a.username:<{width}}  {a.role}  {a.area}  {a.name}")
         self.stdout.write(
-            "  其余账号规则:镇街调度员 <镇名拼音>_dispatcher;村(社区)书记 sj<12位村代码>;"
+            "  其余账号规则:镇街调度员 <镇名拼音>_dispatcher;司法所 <镇名拼音>_sifa;"
+            "村(社区)书记 sj<12位村代码>;"
             "片长 pz<片区代码>;网格员 wg<15位网格代码>;部门 <县拼音>_<部门>(如 danfeng_zhujian)"
         )
