@@ -490,3 +490,93 @@ def test_a_refused_record_stays_with_the_servers_message(
     page.locator("#waiting li.error >> text=放弃").click()
     _waiting(page, 0)
     expect(page.locator("#log li.discarded")).to_contain_text("已放弃")
+
+
+def test_a_birth_and_a_death_recorded_offline_go_as_one_change_request(
+    phone: Page, live_url: str, artifacts: Path, field: dict[str, Any], on_server: Any
+) -> None:
+    """In one visit with no signal: a newborn added (no ID number yet) and a
+    member's death; sent once back online, as one change request with both,
+    waiting for review (the registry is not changed by the phone)."""
+    import datetime as dt
+
+    page = phone
+    number = field["households"][2]
+    born = (dt.date.today() - dt.timedelta(days=12)).isoformat()
+    died = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    page.goto(f"{live_url}/field/household/?h={number}")  # the card, kept for offline use
+    expect(page.locator("#members li").first).to_be_visible()
+
+    page.context.set_offline(True)
+    page.goto(f"{live_url}/field/household/?h={number}")
+    page.click("#record-visit")
+    _record_visit(page, live_url, number, "离线走访:添了个孙子,老人上周去世了")
+    page.click("#changes-box summary")
+    page.click("#member-open")
+    expect(page.locator("#member-form")).to_be_visible()
+    expect(page.locator("#m-birth-box")).to_be_hidden()  # a birth: the date is the birth date
+    page.fill("#m-name", "张小宝")
+    page.fill("#m-date", born)
+    page.click("#member-add")
+    expect(page.locator("#form-error")).to_have_text("请选择性别")  # nothing added yet
+    page.check("input[name=m-gender][value=M]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _shot(page, artifacts, "field-member-add", at="#member-form")
+    page.click("#member-add")
+    expect(page.locator("#ch-list")).to_contain_text(
+        f"新增成员:张小宝(子女·男),出生 {born},无身份证号"
+    )
+    leaver = page.locator("#leave-list li button").last
+    person = leaver.get_attribute("data-person")
+    leaver.click()
+    expect(page.locator("#leave-form")).to_be_visible()
+    page.select_option("#leave-reason", "死亡")
+    page.fill("#leave-date", died)
+    page.click("#leave-add")
+    expect(page.locator("#ch-list li")).to_have_count(2)
+    expect(page.locator("#ch-list")).to_contain_text(f",死亡 {died}")
+    expect(page.locator("#leave-list li.leaving")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _shot(page, artifacts, "field-member-changes", at="#ch-list")
+    page.click("#save")
+    expect(page.locator("#saved-how")).to_contain_text("有网后自动发送")
+    _waiting(page, 2)  # the visit and its change request
+
+    def nothing_yet(worker: Any) -> None:
+        from wangge.gridwork.models import HouseholdChange
+
+        assert not HouseholdChange.objects.filter(
+            proposed_by=worker, household__number=number
+        ).exists()
+
+    on_server(nothing_yet)
+    page.context.set_offline(False)
+    _waiting(page, 0)
+    expect(page.locator("#saved-how")).to_have_text("已发送到服务器")
+
+    def one_request(worker: Any) -> None:
+        from wangge.gridwork.models import HouseholdChange, Visit
+        from wangge.registry.models import Membership, Person
+
+        change = HouseholdChange.objects.get(proposed_by=worker, household__number=number)
+        assert change.status == "pending"
+        visit = Visit.objects.get(worker=worker, notes="离线走访:添了个孙子,老人上周去世了")
+        assert change.visit_id == visit.pk
+        add, leave = change.proposed
+        assert (add["field"], add["name"], add["relation"], add["gender"]) == (
+            "member_add", "张小宝", "子女", "M",
+        )  # fmt: skip
+        assert (add["reason"], add["birth_date"], "id_enc" in add) == ("出生", born, False)
+        assert (leave["field"], leave["person"], leave["reason"], leave["date"]) == (
+            "member_leave", int(person or 0), "死亡", died,
+        )  # fmt: skip
+        # Only proposed: the registry is as it was.
+        assert Membership.objects.filter(
+            person_id=person, household__number=number, moved_out__isnull=True
+        ).exists()
+        assert not Person.objects.filter(name="张小宝", memberships__household__number=number)
+
+    on_server(one_request)
+    page.goto(f"{live_url}/field/household/?h={number}")
+    expect(page.locator("#changes")).to_contain_text("新增成员:张小宝")
+    expect(page.locator("#changes")).to_contain_text("成员离开:")

@@ -55,3 +55,20 @@ def new_id() -> str:
 
 def now_iso(minutes: float = 0) -> str:
     return (timezone.now() + dt.timedelta(minutes=minutes)).isoformat()
+
+
+def propose(user: Any, household: Any, changes: Any, seen: str | None = None) -> Any:
+    """A household change sent from the phone (one sync operation), as if
+    the phone saw the household as it is now (or as ``seen``); the answer."""
+    from wangge.gridwork.changes import household_state
+    from wangge.gridwork.sync import sync_apply
+
+    op = {
+        "id": new_id(),
+        "op": "household_change",
+        "household": household.number,
+        "at": now_iso(-5),
+        "seen_state": seen if seen is not None else household_state(household),
+        "changes": changes,
+    }
+    return sync_apply(actor=user, ops=[op])[0]

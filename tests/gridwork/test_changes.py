@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.gridwork.conftest import GRID, SECRETARY, TOWN, A, new_id, now_iso
+from tests.gridwork.conftest import propose as _propose
 from wangge.audit.models import AuditRecord
 from wangge.core.errors import DomainError, NotFound
 from wangge.gridwork.changes import change_approve, change_reject, household_state
@@ -31,18 +32,6 @@ def _household_and_member() -> tuple[Household, Person]:
     assert h is not None
     person = Person.objects.filter(memberships__household=h, memberships__moved_out__isnull=True)
     return h, person.order_by("pk").first()  # type: ignore[return-value]
-
-
-def _propose(user, h: Household, changes: list, seen: str | None = None) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    op = {
-        "id": new_id(),
-        "op": "household_change",
-        "household": h.number,
-        "at": now_iso(-5),
-        "seen_state": seen if seen is not None else household_state(h),
-        "changes": changes,
-    }
-    return sync_apply(actor=user, ops=[op])[0]
 
 
 def test_a_noticed_change_waits_and_is_applied_on_approval(db: None, user_named) -> None:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability, Role
 from wangge.categories.models import Category
 from wangge.core.errors import DomainError
+from wangge.gridwork.change_members import phone_lists, summary
 from wangge.gridwork.changes import FIELDS
 from wangge.gridwork.cover import grids_served_by, on_duty
 from wangge.gridwork.duties import duties_active
@@ -130,6 +131,7 @@ class MetaApi(APIView):
                 "tags": _ANY,
                 "education": _ANY,
                 "change_fields": _ANY,
+                "members": _ANY,
                 "ops": _ANY,
                 "max_ops": serializers.IntegerField(),
             },
@@ -166,6 +168,8 @@ class MetaApi(APIView):
                 "change_fields": [
                     {"field": f, "name": label, "of": whose} for f, (label, whose) in FIELDS.items()
                 ],
+                # For members joining and leaving (entries member_add, member_leave).
+                "members": phone_lists(),
                 "ops": list(OPS),
                 "max_ops": MAX_OPS,
             }
@@ -298,7 +302,7 @@ class MyChangesApi(APIView):
                         "id": str(c.client_id),
                         "household": c.household.number,
                         "status": c.status,
-                        "proposed": [e.get("shown", "") for e in c.proposed],
+                        "proposed": [summary(e) for e in c.proposed],
                         "decision_note": c.decision_note,
                         "decided_at": c.decided_at.isoformat() if c.decided_at else None,
                     }

@@ -8,7 +8,9 @@ health note, and group tags added or removed (sensitive tags only by
 those cleared to see them). Each entry is ``{"field", "value"}`` plus
 ``"person"`` (the member's id from the household card) for a person's
 field. A phone or an address is stored as an SM4 token with its mask,
-never in clear.
+never in clear. And members joining and leaving (``member_add``,
+``member_leave``: ``wangge.gridwork.change_members``), applied after the
+fields, additions before departures.
 
 Conflicts: the household card gives a **state token** — a keyed hash of
 everything a change could touch (address, position, members and their
@@ -36,6 +38,13 @@ from django.utils import timezone
 from wangge.accounts.reach import reach_for
 from wangge.accounts.roles import Capability
 from wangge.core.errors import DomainError, NotFound
+from wangge.gridwork.change_members import (
+    MEMBER_ENTRIES,
+    check_together,
+    member_apply,
+    member_current,
+    member_entry,
+)
 from wangge.gridwork.models import ChangeStatus, HouseholdChange, Visit
 from wangge.registry import pii
 from wangge.registry.edits import EDUCATION, check_position, household_update, person_update
@@ -59,6 +68,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "tag_remove": ("移除标签", "person"),
 }
 _SECRET = ("address", "phone")  # kept as a token and a mask
+# Entries a reviewer may only take or leave, not rewrite.
+FIXED = ("is_away", "position", "tag_add", "tag_remove", *MEMBER_ENTRIES)
 
 
 # --- the state token -----------------------------------------------------------------------
@@ -106,6 +117,8 @@ def _entry(raw: Any, members: dict[int, Person], sensitive_ok: bool, n: int) -> 
     if not isinstance(raw, dict):
         raise DomainError("change.entry", f"第 {n} 项变更格式不对")
     name = str(raw.get("field", ""))
+    if name in MEMBER_ENTRIES:
+        return member_entry(raw, members, n)
     if name not in FIELDS:
         raise DomainError("change.field", f"第 {n} 项:不能申请变更“{name}”")
     out: dict[str, Any] = {"field": name, "label": FIELDS[name][0]}
@@ -188,6 +201,7 @@ def change_propose(
     people = {m.person_id: m.person for m in members}
     sensitive_ok = reach_for(actor).allows(Capability.PERSON_VIEW_SENSITIVE, household.area_path)
     proposed = [_entry(raw, people, sensitive_ok, n) for n, raw in enumerate(entries, 1)]
+    check_together(proposed)
     change = HouseholdChange(
         client_id=client_id,
         household=household,
@@ -220,7 +234,9 @@ def current_shown(
     for e in proposed:
         p = people.get(e.get("person", -1))
         name = e["field"]
-        if name == "address":
+        if name in MEMBER_ENTRIES:
+            out.append(member_current(household, e, {m.person_id: m for m in members}))
+        elif name == "address":
             out.append(household.address_masked or "(空)")
         elif name == "position":
             out.append(
@@ -266,7 +282,7 @@ def _flag(change: HouseholdChange, household: Household) -> None:
 def _value(entry: dict[str, Any]) -> Any:
     if "value_enc" in entry:
         return pii.decrypt(keyring(), entry["value_enc"])
-    return entry["value"]
+    return entry.get("value")  # a member entry carries its own fields
 
 
 def change_approve(
@@ -338,7 +354,7 @@ def _chosen(
         if choice == "proposed":
             out.append((e, _value(e)))
         elif choice == "custom":
-            if e["field"] in ("is_away", "position", "tag_add", "tag_remove"):
+            if e["field"] in FIXED:
                 raise DomainError("change.choice", f"第 {i + 1} 项只能采纳或保留")
             checked = _checked_value(e["field"], custom.get(i, ""), True, i + 1)
             out.append(({**e, **checked}, _value(checked)))
@@ -358,8 +374,12 @@ def _apply(
     home: dict[str, Any] = {}
     people: dict[int, dict[str, Any]] = defaultdict(lambda: {"tags_add": [], "tags_remove": []})
     applied = []
+    members = []
     for entry, value in chosen:
         name = entry["field"]
+        if name in MEMBER_ENTRIES:
+            members.append(entry)
+            continue
         if "person" not in entry:
             home[name] = value
         elif name in ("tag_add", "tag_remove"):
@@ -381,6 +401,9 @@ def _apply(
         if person_id not in current:
             raise DomainError("change.person", "申请涉及的人员已不是本户成员,请不采纳该申请")
         person_update(actor=actor, person=current[person_id], reason=reason, **fields)
+    # Who joins, then who leaves (fields of a leaver were updated first).
+    members.sort(key=lambda e: e["field"] != "member_add")
+    applied += [member_apply(actor, household, e, reason) for e in members]
     return applied
 
 

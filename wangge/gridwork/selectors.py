@@ -16,6 +16,7 @@ from wangge.audit.services import audit_record
 from wangge.core.errors import NotFound
 from wangge.disputes.models import unresolved_q
 from wangge.disputes.selectors import disputes_of_household
+from wangge.gridwork.change_members import summary
 from wangge.gridwork.changes import household_state
 from wangge.gridwork.cover import Book, on_duty, post_rows
 from wangge.gridwork.models import (
@@ -101,7 +102,7 @@ def household_card_for(actor: Any, number: str) -> dict[str, Any]:
             {
                 "id": str(c.client_id),
                 "status": c.status,
-                "proposed": [e.get("shown", "") for e in c.proposed],
+                "proposed": [summary(e) for e in c.proposed],
             }
             for c in changes
         ],

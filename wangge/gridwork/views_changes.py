@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from wangge.core.page_action import page_action
-from wangge.gridwork.changes import FIELDS, change_approve, change_reject, current_shown
+from wangge.gridwork.change_members import MEMBER_ENTRIES, summary
+from wangge.gridwork.changes import FIELDS, FIXED, change_approve, change_reject, current_shown
 from wangge.gridwork.changes import household_state as state_of
 from wangge.gridwork.models import ChangeStatus
 from wangge.gridwork.selectors import change_get_for, change_queue_for
@@ -28,6 +29,8 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     if status not in _FILTERS:
         status = "open"
     rows = list(change_queue_for(request.user, area, status)[:200])
+    for row in rows:
+        row.lines = [_line(e) for e in row.proposed]  # type: ignore[attr-defined]
     return render(
         request,
         "gridwork/changes.html",
@@ -42,6 +45,14 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _line(e: dict[str, Any]) -> str:
+    """ "王某某:联系电话 → 139****5678"; "新增成员:张小宝(子女·男),出生 …"."""
+    if e["field"] in MEMBER_ENTRIES:
+        return summary(e)
+    who = f"{e['name']}:" if e.get("name") else ""
+    return f"{who}{e['label']} → {e.get('shown', '')}"
+
+
 def _entries(change: Any) -> list[dict[str, Any]]:
     """Each proposed entry with the value on file now (and, for a flagged
     conflict, the value on file when it was flagged)."""
@@ -52,12 +63,14 @@ def _entries(change: Any) -> list[dict[str, Any]]:
         out.append(
             {
                 "index": i,
-                "label": FIELDS.get(e["field"], (e["field"], ""))[0],
-                "person": e.get("name", ""),
+                "label": MEMBER_ENTRIES.get(e["field"])
+                or FIELDS.get(e["field"], (e["field"], ""))[0],
+                # A member entry names the person in what was found.
+                "person": "" if e["field"] in MEMBER_ENTRIES else e.get("name", ""),
                 "proposed": e.get("shown", ""),
                 "current": now[i] if i < len(now) else "",
                 "flagged": then[i] if i < len(then) else "",
-                "free_text": e["field"] not in ("is_away", "position", "tag_add", "tag_remove"),
+                "free_text": e["field"] not in FIXED,
             }
         )
     return out
@@ -74,6 +87,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "c": change,
             "crumbs": area_breadcrumbs_for(request.user, household.grid),
             "entries": _entries(change),
+            "applied": [
+                summary(a)
+                if a["field"] in MEMBER_ENTRIES or not a.get("name")
+                else f"{a['name']}·{a.get('shown', '')}"
+                for a in change.applied
+            ],
             "state": state_of(household),
             "open": change.status in (ChangeStatus.PENDING, ChangeStatus.CONFLICT),
         },

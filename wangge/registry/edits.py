@@ -32,7 +32,7 @@ EDUCATION = ("文盲", "小学", "初中", "高中", "中专", "大专", "本科
 LON_RANGE, LAT_RANGE = (73.0, 136.0), (3.0, 54.0)
 
 
-def _require_edit(actor: Any, path: str, what: str) -> None:
+def require_edit(actor: Any, path: str, what: str) -> None:
     reach = reach_for(actor)
     if not reach.allows(Capability.PERSON_VIEW, path):
         raise NotFound(what)
@@ -59,7 +59,7 @@ def household_update(
     reason: str = "",
 ) -> Household:
     """Correct a household's address and/or position."""
-    _require_edit(actor, household.area_path, "户")
+    require_edit(actor, household.area_path, "户")
     changes: dict[str, Any] = {}
     fields: list[str] = []
     if address is not None:
@@ -105,7 +105,7 @@ def person_update(
 ) -> Person:
     """Correct what is known of a person. Sensitive group tags only by
     those cleared to see them."""
-    _require_edit(actor, person.area_path, "人员")
+    require_edit(actor, person.area_path, "人员")
     changes: dict[str, Any] = {}
     fields: list[str] = []
     if phone is not None:

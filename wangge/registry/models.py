@@ -32,6 +32,15 @@ class ResidenceKind(models.TextChoices):
     FLOATING = "floating", "流动"
 
 
+# 与户主关系 as a household register lists them (and in that order).
+RELATIONS = ("户主", "配偶", "父母", "子女", "儿媳", "女婿", "孙子女", "兄弟姐妹", "其他")
+# Why a member joined or left a household (``Membership.joined_reason`` /
+# ``left_reason``); "" for rows from before these were kept, and imports.
+JOIN_REASONS = ("出生", "婚入", "迁入", "其他")
+LEAVE_REASONS = ("死亡", "迁出", "婚出", "其他")
+DEATH = "死亡"
+
+
 class Building(models.Model):
     """A building (楼栋) in a grid: an apartment block in town, or a
     homestead cluster in a village."""
@@ -134,6 +143,10 @@ class Person(models.Model):
     health_note = models.CharField("健康状况", max_length=100, blank=True)
     ability_note = models.CharField("能力特长", max_length=100, blank=True)
     is_away = models.BooleanField("外出务工", default=False)
+    # Set when a death is recorded (``registry.moves.member_leave``), which
+    # also ends every household the person belonged to: no longer counted
+    # as living anywhere, but kept on file with their history.
+    died_on = models.DateField("死亡日期", null=True, blank=True)
     area_path = models.CharField(max_length=128)
     county_code = models.CharField(max_length=6)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -172,8 +185,10 @@ class Person(models.Model):
 
 class Membership(models.Model):
     """A person belongs to a household, with a relation to its head and a
-    residence kind, from ``moved_in`` until ``moved_out`` (open = current).
-    A person has at most one current registered (户籍) household."""
+    residence kind, from ``moved_in`` until ``moved_out`` (open = current),
+    and why they joined and left when known. A person has at most one
+    current registered (户籍) household. Rows are closed, never deleted:
+    they are the household's history."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     # Indexed by (household, moved_out) below.
@@ -186,6 +201,12 @@ class Membership(models.Model):
     )
     moved_in = models.DateField("迁入日期", null=True, blank=True)
     moved_out = models.DateField("迁出日期", null=True, blank=True)
+    # Why (JOIN_REASONS / LEAVE_REASONS). A database default too: imports
+    # and the demo insert memberships by raw column lists without them.
+    joined_reason = models.CharField(
+        "加入原因", max_length=8, blank=True, default="", db_default=""
+    )
+    left_reason = models.CharField("离开原因", max_length=8, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "户成员"

@@ -13,7 +13,7 @@ from wangge.accounts.roles import Capability
 from wangge.core.errors import DomainError, NotFound
 from wangge.registry import pii
 from wangge.registry.keys import keyring
-from wangge.registry.models import Household, LeadHousehold, Membership, Person
+from wangge.registry.models import RELATIONS, Household, LeadHousehold, Membership, Person
 from wangge.territory.models import Area
 
 SEARCH_LIMIT = 50
@@ -64,10 +64,7 @@ def household_members_for(actor: Any, household: Household) -> list[Membership]:
 
 
 # How a household register lists its members.
-_RELATION_ORDER = {
-    r: i
-    for i, r in enumerate(["户主", "配偶", "父母", "子女", "儿媳", "女婿", "孙子女", "兄弟姐妹"])
-}
+_RELATION_ORDER = {r: i for i, r in enumerate(RELATIONS)}
 
 
 def person_get_for(actor: Any, person_id: int) -> Person:

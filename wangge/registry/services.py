@@ -116,11 +116,15 @@ def person_add(
     kind: str = "registered",
     moved_in: dt.date | None = None,
     tags: Iterable[str] = (),
+    joined_reason: str = "",
+    reason: str = "",
     **attrs: Any,
 ) -> Person:
     """Register a new person in a household. The ID number is checked
     (GB 11643) and must not already be on file; birth date and gender come
-    from it. Bad input raises DomainError and changes nothing."""
+    from it. ``joined_reason`` (出生, 婚入…) is kept on the membership,
+    ``reason`` (why this was done) in the audit record. Bad input raises
+    DomainError and changes nothing."""
     _require(actor, Capability.PERSON_EDIT, household.area_path, "户")
     name = name.strip()
     if not name or len(name) > 32:
@@ -169,14 +173,19 @@ def person_add(
                 relation=relation,
                 kind=kind,
                 moved_in=moved_in or timezone.localdate(),
+                joined_reason=joined_reason,
             )
             PersonTag.objects.bulk_create([PersonTag(person=person, code=c) for c in set(tags)])
+            changes: dict[str, Any] = {"household": household.number, "tags": sorted(set(tags))}
+            if joined_reason:
+                changes["joined_reason"] = joined_reason
             audit_record(
                 actor=actor,
                 action="person.create",
                 obj=person,
+                reason=reason[:500],
                 area_path=household.area_path,
-                changes={"household": household.number, "tags": sorted(set(tags))},
+                changes=changes,
             )
             household_recolour(household=household)
     except IntegrityError as exc:

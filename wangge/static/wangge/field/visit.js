@@ -1,6 +1,8 @@
 // 记录走访: notes, duties served, photos, position, and changes noticed in
-// the household, which go to the server as a change request carrying the
-// state of the card the worker looked at (so a change made by someone else
+// the household — fields, and members joining (a birth, a marriage, a
+// move) or leaving (a death, a move) — which go to the server as a change
+// request carrying the state of the card the worker looked at (so a change
+// made by someone else
 // meanwhile is flagged for review, not overwritten). Saved to the outbox
 // first; sent when there is a signal.
 (function () {
@@ -78,6 +80,137 @@
   function listEntries() {
     Field.fill(document.getElementById("ch-list"), entries.map((e, i) => el("li", {},
       e.label, " ", el("button", {type: "button", class: "small", onclick: () => { entries.splice(i, 1); listEntries(); }}, "删除"))));
+    if (card) listMembers(); // a member listed as leaving, or not any more
+  }
+
+  // --- members joining and leaving -------------------------------------------------------
+
+  const GENDER = {M: "男", F: "女"};
+  const $ = (id) => document.getElementById(id);
+  let leaving = null; // the member whose leave form is open
+
+  // Today in the phone's calendar (the worker's day, not UTC's).
+  function today() {
+    const d = new Date();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  }
+  // A message under the form, scrolled to: the small forms are long on a phone.
+  function say(message) {
+    error.textContent = message;
+    error.scrollIntoView({block: "nearest"});
+  }
+  // The outbox list shows what waits on every page: never a full ID number.
+  const maskId = (n) => `${n.slice(0, 4)}**********${n.slice(-4)}`;
+
+  function listMembers() {
+    const gone = entries.filter((e) => e.field === "member_leave").map((e) => e.person);
+    Field.fill($("leave-list"), card.members.map((m) => el("li", {class: gone.includes(m.id) ? "row leaving" : "row"},
+      el("span", {}, `${m.name}(${m.relation}${m.age !== null ? `,${m.age} 岁` : ""})`),
+      gone.includes(m.id) ? el("small", {class: "muted"}, "已申请离开")
+        : el("button", {type: "button", class: "small", "data-person": m.id, onclick: () => openLeave(m)}, "离开"))),
+    "户卡上没有成员");
+  }
+
+  function openLeave(m) {
+    leaving = m;
+    $("leave-who").textContent = `${m.name}(${m.relation})`;
+    $("leave-date").value = today();
+    $("leave-note").value = "";
+    $("leave-form").hidden = false;
+    $("member-form").hidden = true;
+    $("leave-form").scrollIntoView({block: "nearest"});
+  }
+
+  function addLeave() {
+    const date = $("leave-date").value;
+    if (!date) { say("请填写离开的日期"); return; }
+    if (date > today()) { say("离开日期不能晚于今天"); return; }
+    const reason = $("leave-reason").value;
+    const note = $("leave-note").value.trim();
+    error.textContent = "";
+    entries.push({field: "member_leave", person: leaving.id, reason, date, note,
+      label: `成员离开:${leaving.name},${reason} ${date}${note ? `(${note})` : ""}`});
+    $("leave-form").hidden = true;
+    listEntries();
+  }
+
+  function memberReasonChanged() {
+    const birth = $("m-reason").value === "出生";
+    $("m-date-label").textContent = birth ? "出生日期" : "加入日期";
+    $("m-birth-box").hidden = birth;
+  }
+
+  function openMember() {
+    ["m-name", "m-birth", "m-id"].forEach((id) => { $(id).value = ""; });
+    form.querySelectorAll("input[name=m-gender]").forEach((x) => { x.checked = false; });
+    $("m-reason").value = "出生";
+    $("m-relation").value = "子女";
+    $("m-kind").value = "registered";
+    $("m-date").value = "";
+    memberReasonChanged();
+    $("member-form").hidden = false;
+    $("leave-form").hidden = true;
+    $("m-name").focus();
+  }
+
+  // The entry as the server takes it, or a message saying what is missing.
+  // The server checks it all again (the ID number's check digit, dates).
+  function memberEntry() {
+    const name = $("m-name").value.trim();
+    const reason = $("m-reason").value;
+    const date = $("m-date").value;
+    const idNumber = $("m-id").value.replace(/\s/g, "").toUpperCase();
+    const gender = (form.querySelector("input[name=m-gender]:checked") || {}).value || "";
+    const birth = $("m-birth").value.trim();
+    if (!name) return "请填写新成员的姓名";
+    if (!date) return reason === "出生" ? "请填写出生日期" : "请填写加入本户的日期";
+    if (date > today()) return "日期不能晚于今天";
+    if (idNumber && !/^\d{17}[\dX]$/.test(idNumber)) return "身份证号应为 18 位";
+    if (!idNumber && !gender) return "请选择性别";
+    const entry = {field: "member_add", name, relation: $("m-relation").value, reason, date,
+      kind: $("m-kind").value};
+    if (gender) entry.gender = gender;
+    if (idNumber) entry.id_number = idNumber;
+    if (reason !== "出生" && birth) {
+      if (/^\d{4}$/.test(birth)) entry.birth_year = Number(birth);
+      else if (/^\d{4}-\d{1,2}-\d{1,2}$/.test(birth)) {
+        const [y, m, d] = birth.split("-");
+        entry.birth_date = `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`;
+      } else return "出生日期或年份应写成 1950 或 1950-06-01";
+    }
+    if (reason !== "出生" && !idNumber && !birth) return "请填写出生日期或年份(或身份证号)";
+    return entry;
+  }
+
+  function addMember() {
+    const entry = memberEntry();
+    if (typeof entry === "string") { say(entry); return; }
+    error.textContent = "";
+    const kind = meta.members.kinds.find((k) => k.code === entry.kind);
+    const who = [entry.relation, GENDER[entry.gender], entry.kind !== "registered" && kind ? kind.name : ""];
+    const born = entry.reason === "出生" ? "" : entry.birth_date ? `,${entry.birth_date} 生` : entry.birth_year ? `,${entry.birth_year} 年生` : "";
+    const id = entry.id_number ? `,身份证号 ${maskId(entry.id_number)}` : ",无身份证号";
+    entries.push({...entry, label: `新增成员:${entry.name}(${who.filter(Boolean).join("·")}),${entry.reason} ${entry.date}${born}${id}`});
+    $("member-form").hidden = true;
+    listEntries();
+  }
+
+  function setUpMembers() {
+    const lists = meta.members;
+    if (!lists) { $("members-box").hidden = true; return; } // lists kept before this existed
+    const options = (node, pairs) => Field.fill(node, pairs.map(([v, t]) => el("option", {value: v}, t)));
+    options($("leave-reason"), lists.leave_reasons.map((r) => [r, r]));
+    options($("m-reason"), lists.join_reasons.map((r) => [r, r]));
+    options($("m-relation"), lists.relations.map((r) => [r, r]));
+    options($("m-kind"), lists.kinds.map((k) => [k.code, k.name]));
+    ["leave-date", "m-date"].forEach((id) => { $(id).max = today(); });
+    $("m-reason").addEventListener("change", memberReasonChanged);
+    $("member-open").addEventListener("click", openMember);
+    $("member-add").addEventListener("click", addMember);
+    $("member-cancel").addEventListener("click", () => { $("member-form").hidden = true; });
+    $("leave-add").addEventListener("click", addLeave);
+    $("leave-cancel").addEventListener("click", () => { $("leave-form").hidden = true; });
+    listMembers();
   }
 
   function setUpChanges() {
@@ -94,6 +227,7 @@
     personSelect.addEventListener("change", valueInput);
     document.getElementById("ch-add").addEventListener("click", addEntry);
     valueInput();
+    setUpMembers();
   }
 
   // --- the visit ----------------------------------------------------------------------
