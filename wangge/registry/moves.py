@@ -12,6 +12,13 @@ one way of creating people, with its ID number check and duplicate check
 belongs to no household now (they left one and come to another): then
 that person gets a new membership. Every call is audited and recolours
 the households concerned, since colour rules count members.
+
+When the head (户主) leaves and others remain, the leave names the new
+head, a current member, whose relation becomes 户主 in the same
+transaction; the others' relations are left as they were (a 子女 of the
+old head is not necessarily the new head's: the clerk checks them). When
+the last member leaves, the household is closed (``is_active`` off): it
+drops out of every list and of the visits due, its history kept.
 """
 
 from __future__ import annotations
@@ -42,6 +49,8 @@ from wangge.registry.models import (
 from wangge.registry.services import household_recolour, person_add
 
 EARLIEST = dt.date(1900, 1, 1)
+HEAD = "户主"
+CLOSED = "户已无成员,注销"
 # Which household is a person's main one, for their ``area_path``.
 _KIND_ORDER: dict[str, int] = {
     ResidenceKind.REGISTERED: 0,
@@ -198,11 +207,16 @@ def member_leave(
     left_reason: str,
     note: str = "",
     reason: str = "",
+    new_head_id: int | None = None,
 ) -> Membership:
     """A current member leaves the household on ``left_on``. A death is
     recorded on the person and ends every household they belonged to. A
     党员中心户 whose party member leaves it is no longer one. Refused with
-    a clear message if they are not a current member (left already)."""
+    a clear message if they are not a current member (left already).
+
+    The head leaving while others remain must name the new head
+    (``new_head_id``, a current member), who becomes 户主; refused
+    otherwise. A household left with no member is closed (注销)."""
     require_edit(actor, household.area_path, "户")
     if left_reason not in LEAVE_REASONS:
         raise DomainError("member.reason", f"离开原因应为:{'、'.join(LEAVE_REASONS)}")
@@ -225,6 +239,7 @@ def member_leave(
                 "member.date",
                 f"离开日期早于{person.name}加入本户的日期({membership.moved_in.isoformat()})",
             )
+        new_head = _new_head(household, membership, new_head_id)
         if left_reason == DEATH:
             ended = list(
                 Membership.objects.select_for_update().filter(person=person, moved_out__isnull=True)
@@ -255,6 +270,13 @@ def member_leave(
             changes["lead_household_cleared"] = leads
         if note:
             changes["note"] = note
+        if new_head is not None:
+            changes["new_head"] = new_head.person_id
+        headless = _left_headless(ended, household)
+        if headless:
+            # A death ends the person's other households too; one they
+            # headed is left for the clerk to name its new head.
+            changes["head_left"] = headless
         audit_record(
             actor=actor,
             action="person.leave",
@@ -263,10 +285,99 @@ def member_leave(
             area_path=household.area_path,
             changes=changes,
         )
+        if new_head is not None:
+            _make_head(actor, household, new_head, person, reason)
         for other in Household.objects.filter(pk__in=homes):
-            household_recolour(household=other)
+            if other.memberships.filter(moved_out__isnull=True).exists():
+                household_recolour(household=other)
+            else:
+                _close(actor, other, left_reason, left_on, reason)
+    household.refresh_from_db(fields=["is_active"])
     membership.refresh_from_db()
     return membership
+
+
+def _new_head(
+    household: Household, leaving: Membership, new_head_id: int | None
+) -> Membership | None:
+    """The membership of the new head, checked: needed when the head leaves
+    and others remain, refused otherwise (the household already has a
+    head, or no one is left to be one)."""
+    others = list(
+        Membership.objects.select_for_update()
+        .filter(household=household, moved_out__isnull=True)
+        .exclude(pk=leaving.pk)
+    )
+    if leaving.relation != HEAD or not others:
+        if new_head_id is not None:
+            raise DomainError(
+                "member.new_head",
+                "只有户主离开、且本户还有其他成员时才指定新户主"
+                if leaving.relation != HEAD
+                else "本户已无其他成员,无需指定新户主",
+            )
+        return None
+    if new_head_id is None:
+        raise DomainError(
+            "member.new_head",
+            f"{leaving.person.name}是户主,本户还有其他成员:请从现有成员中指定新户主",
+        )
+    chosen = next((m for m in others if m.person_id == new_head_id), None)
+    if chosen is None:
+        raise DomainError("member.new_head", "新户主应为本户现有的其他成员")
+    return chosen
+
+
+def _make_head(
+    actor: Any, household: Household, new_head: Membership, old_head: Person, reason: str
+) -> None:
+    """The new head's relation becomes 户主. The others' relations are left
+    as they were: they describe kinship to the old head, and whether a
+    子女 of the old head is the new head's 子女 or 兄弟姐妹 only the family
+    can say (the staff page asks the clerk to check them)."""
+    Membership.objects.filter(pk=new_head.pk).update(relation=HEAD)
+    audit_record(
+        actor=actor,
+        action="household.head_change",
+        obj=household,
+        reason=reason[:500],
+        area_path=household.area_path,
+        changes={
+            "old_head": old_head.pk,
+            "new_head": new_head.person_id,
+            "relation_was": new_head.relation,
+        },
+    )
+
+
+def _left_headless(ended: list[Membership], household: Household) -> list[str]:
+    """Other households whose head this leave ended (a death) and that
+    still have members: they have no head now."""
+    others = [
+        m.household_id for m in ended if m.relation == HEAD and m.household_id != household.pk
+    ]
+    return list(
+        Household.objects.filter(pk__in=others, memberships__moved_out__isnull=True)
+        .distinct()
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+
+
+def _close(
+    actor: Any, household: Household, left_reason: str, left_on: dt.date, reason: str
+) -> None:
+    """The last member has gone: the household is closed (注销), kept with
+    its history, out of every list and of the visits due."""
+    Household.objects.filter(pk=household.pk).update(is_active=False, updated_at=timezone.now())
+    audit_record(
+        actor=actor,
+        action="household.close",
+        obj=household,
+        reason=(f"{CLOSED}({reason})" if reason else CLOSED)[:500],
+        area_path=household.area_path,
+        changes={"left_reason": left_reason, "on": left_on.isoformat()},
+    )
 
 
 def _not_a_member(household: Household, person_id: int) -> DomainError:
