@@ -294,7 +294,8 @@ def test_someone_on_file_with_no_household_now_joins_with_their_record(
     into another: the same record gets a new membership, not a copy."""
     h = _household()
     other = Household.objects.exclude(pk=h.pk).filter(grid__code=GRID).order_by("number")[1]
-    person = next(m.person for m in _members(other) if m.person.id_enc)
+    # Not the head: a head leaving with others staying must name a new head.
+    person = next(m.person for m in _members(other) if m.person.id_enc and m.relation != "户主")
     secretary = user_named(SECRETARY)
     member_leave(
         actor=secretary, household=other, person_id=person.pk, left_on=timezone.localdate(),

@@ -11,7 +11,11 @@ agree); it is stored as an SM4 token and a mask, never in clear. For a
 birth the date is the birth date.
 
 ``member_leave`` — ``{"field": "member_leave", "person" (the member's id
-from the card), "reason" (死亡 / 迁出 / 婚出 / 其他), "date", "note"}``.
+from the card), "reason" (死亡 / 迁出 / 婚出 / 其他), "date", "note",
+"new_head"}``. ``new_head`` (a member's id) is needed when the head (户主)
+leaves and members not leaving in the same request remain; the reviewer
+may choose another before approving. When everyone leaves, approval
+closes the household.
 
 Both are checked when proposed and applied on approval through
 ``wangge.registry.moves`` (``member_join``, which creates people only
@@ -37,7 +41,7 @@ from wangge.registry.models import (
     Person,
     ResidenceKind,
 )
-from wangge.registry.moves import check_day, check_join, member_join, member_leave
+from wangge.registry.moves import HEAD, check_day, check_join, member_join, member_leave
 
 MEMBER_ENTRIES = {"member_add": "新增成员", "member_leave": "成员离开"}
 BIRTH = "出生"
@@ -48,9 +52,10 @@ def _fail(n: int, message: str) -> DomainError:
     return DomainError("change.member", f"第 {n} 项:{message}")
 
 
-def member_entry(raw: dict[str, Any], members: dict[int, Person], n: int) -> dict[str, Any]:
+def member_entry(raw: dict[str, Any], members: dict[int, Membership], n: int) -> dict[str, Any]:
     """One proposed member entry, checked and in stored form (with
-    ``shown``, what people see of it)."""
+    ``shown``, what people see of it). ``members``: the current ones by
+    person id."""
     if raw.get("field") == "member_add":
         return _add_entry(raw, n)
     try:
@@ -66,9 +71,8 @@ def member_entry(raw: dict[str, Any], members: dict[int, Person], n: int) -> dic
     note = str(raw.get("note") or "").strip()
     if len(note) > 100:
         raise _fail(n, "说明不超过 100 个字")
-    name = members[person_id].name
-    shown = f"{name},{reason} {day.isoformat()}" + (f"({note})" if note else "")
-    return {
+    name = members[person_id].person.name
+    out = {
         "field": "member_leave",
         "label": MEMBER_ENTRIES["member_leave"],
         "person": person_id,
@@ -76,8 +80,25 @@ def member_entry(raw: dict[str, Any], members: dict[int, Person], n: int) -> dic
         "reason": reason,
         "date": day.isoformat(),
         "note": note,
-        "shown": shown,
     }
+    if raw.get("new_head") not in (None, ""):
+        if members[person_id].relation != HEAD:
+            raise _fail(n, "只有户主离开时才指定新户主")
+        try:
+            head = int(raw["new_head"])
+        except (TypeError, ValueError):
+            raise _fail(n, "新户主应为本户现有的其他成员") from None
+        if head == person_id or head not in members:
+            raise _fail(n, "新户主应为本户现有的其他成员")
+        out.update(new_head=head, new_head_name=members[head].person.name)
+    out["shown"] = leave_shown(out)
+    return out
+
+
+def leave_shown(e: dict[str, Any]) -> str:
+    """ "王某某,死亡 2026-11-20(说明),新户主 王小某"."""
+    text = f"{e['name']},{e['reason']} {e['date']}" + (f"({e['note']})" if e["note"] else "")
+    return text + (f",新户主 {e['new_head_name']}" if e.get("new_head") else "")
 
 
 def _day(value: Any, what: str, n: int) -> dt.date:
@@ -179,16 +200,46 @@ def _add_shown(e: dict[str, Any]) -> str:
     return text + (f",身份证号 {e['id_masked']}" if e.get("id_masked") else ",无身份证号")
 
 
-def check_together(proposed: list[dict[str, Any]]) -> None:
+def check_together(proposed: list[dict[str, Any]], members: dict[int, Membership]) -> None:
     """What no single entry shows: one member leaving twice, one ID number
-    added twice."""
+    added twice; the head leaving without a new head while others stay,
+    or with a new head who leaves too."""
     leaving = [e["person"] for e in proposed if e["field"] == "member_leave"]
     if len(leaving) != len(set(leaving)):
         raise DomainError("change.member", "同一成员只能申请离开一次")
+    staying = set(members) - set(leaving)
+    for n, e in enumerate(proposed, 1):
+        if e["field"] != "member_leave" or members[e["person"]].relation != HEAD:
+            continue
+        if staying and not e.get("new_head"):
+            raise _fail(n, f"{e['name']}是户主,本户还有其他成员:请指定新户主")
+        if e.get("new_head") and e["new_head"] not in staying:
+            raise _fail(n, "新户主不能是同时离开的成员")
     ring = keyring()
     numbers = [pii.decrypt(ring, e["id_enc"]) for e in proposed if e.get("id_enc")]
     if len(numbers) != len(set(numbers)):
         raise DomainError("change.member", "同一身份证号只能新增一次")
+
+
+def with_new_heads(
+    proposed: list[dict[str, Any]], new_heads: dict[int, str], members: dict[int, Membership]
+) -> list[dict[str, Any]]:
+    """The entries with the new heads the reviewer chose (by entry index:
+    a member's id), each a current member; the others as proposed."""
+    out = list(proposed)
+    for i, raw in new_heads.items():
+        e = out[i] if 0 <= i < len(out) else {}
+        if e.get("field") != "member_leave" or not raw:
+            continue
+        try:
+            head = int(raw)
+        except (TypeError, ValueError):
+            head = -1
+        if head == e["person"] or head not in members:
+            raise _fail(i + 1, "新户主应为本户现有的其他成员")
+        chosen = {**e, "new_head": head, "new_head_name": members[head].person.name}
+        out[i] = {**chosen, "shown": leave_shown(chosen)}
+    return out
 
 
 def summary(entry: dict[str, Any]) -> str:
@@ -244,6 +295,7 @@ def member_apply(
             left_reason=entry["reason"],
             note=entry.get("note", ""),
             reason=reason,
+            new_head_id=entry.get("new_head"),
         )
         return applied
     birth = entry.get("birth_date")

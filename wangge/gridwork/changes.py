@@ -44,12 +44,14 @@ from wangge.gridwork.change_members import (
     member_apply,
     member_current,
     member_entry,
+    with_new_heads,
 )
 from wangge.gridwork.models import ChangeStatus, HouseholdChange, Visit
 from wangge.registry import pii
 from wangge.registry.edits import EDUCATION, check_position, household_update, person_update
 from wangge.registry.keys import keyring
-from wangge.registry.models import Household, Membership, Person
+from wangge.registry.models import Household, Membership
+from wangge.registry.moves import HEAD
 from wangge.registry.phone import PhoneError, parse_phone
 from wangge.registry.tags import SENSITIVE_TAGS, TAGS
 
@@ -112,7 +114,7 @@ def household_state(household: Household, members: list[Membership] | None = Non
 # --- proposing -----------------------------------------------------------------------------
 
 
-def _entry(raw: Any, members: dict[int, Person], sensitive_ok: bool, n: int) -> dict[str, Any]:
+def _entry(raw: Any, members: dict[int, Membership], sensitive_ok: bool, n: int) -> dict[str, Any]:
     """One proposed entry, checked and in stored form."""
     if not isinstance(raw, dict):
         raise DomainError("change.entry", f"第 {n} 项变更格式不对")
@@ -130,7 +132,7 @@ def _entry(raw: Any, members: dict[int, Person], sensitive_ok: bool, n: int) -> 
         if person_id not in members:
             raise DomainError("change.person", f"第 {n} 项:该人员不是本户现有成员")
         out["person"] = person_id
-        out["name"] = members[person_id].name
+        out["name"] = members[person_id].person.name
     out.update(_checked_value(name, raw.get("value"), sensitive_ok, n))
     return out
 
@@ -198,10 +200,10 @@ def change_propose(
     if not isinstance(seen_state, str) or not 8 <= len(seen_state) <= 64:
         raise DomainError("change.seen_state", "缺少户信息版本(seen_state),请先打开该户的户卡")
     members = _members(household)
-    people = {m.person_id: m.person for m in members}
+    current = {m.person_id: m for m in members}
     sensitive_ok = reach_for(actor).allows(Capability.PERSON_VIEW_SENSITIVE, household.area_path)
-    proposed = [_entry(raw, people, sensitive_ok, n) for n, raw in enumerate(entries, 1)]
-    check_together(proposed)
+    proposed = [_entry(raw, current, sensitive_ok, n) for n, raw in enumerate(entries, 1)]
+    check_together(proposed, current)
     change = HouseholdChange(
         client_id=client_id,
         household=household,
@@ -293,6 +295,7 @@ def change_approve(
     custom: dict[int, str] | None = None,
     seen_state: str = "",
     note: str = "",
+    new_heads: dict[int, str] | None = None,
 ) -> HouseholdChange:
     """Apply a change request through the registry's services (audited, in
     the approver's name).
@@ -303,7 +306,9 @@ def change_approve(
     Conflict: the reviewer has looked at the household as it is now (its
     state token, ``seen_state``) and chooses per entry (by index):
     ``"proposed"``, ``"keep"`` (the value on file), or ``"custom"`` with the
-    value in ``custom`` (text fields only)."""
+    value in ``custom`` (text fields only).
+    ``new_heads``: for a departure of the head, the new head the reviewer
+    chose (entry index → member id), in place of the one proposed."""
     _require_review(actor, change)
     if change.status not in (ChangeStatus.PENDING, ChangeStatus.CONFLICT):
         raise DomainError("change.decided", "该变更申请已处理")
@@ -311,18 +316,22 @@ def change_approve(
     custom = custom or {}
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=change.household_id)
-        state = household_state(household)
+        members = _members(household)
+        state = household_state(household, members)
+        proposed = with_new_heads(
+            change.proposed, new_heads or {}, {m.person_id: m for m in members}
+        )
         if change.status == ChangeStatus.PENDING:
             if state != change.seen_state:
                 conflict = True
             else:
                 conflict = False
-                chosen = [(e, _value(e)) for e in change.proposed]
+                chosen = [(e, _value(e)) for e in proposed]
         else:
             conflict = False
             if seen_state != state:
                 raise DomainError("change.stale", "该户信息刚又被修改,请刷新页面重新核对")
-            chosen = _chosen(change.proposed, choices, custom)
+            chosen = _chosen(proposed, choices, custom)
         if not conflict:
             applied = _apply(actor, household, change, chosen)
             decided = HouseholdChange.objects.filter(pk=change.pk, status=change.status).update(
@@ -396,13 +405,16 @@ def _apply(
             position=home.get("position"),
             reason=reason,
         )
-    current = {m.person_id: m.person for m in _members(household)}
+    now = _members(household)
+    current = {m.person_id: m.person for m in now}
+    heads = {m.person_id for m in now if m.relation == HEAD}
     for person_id, fields in people.items():
         if person_id not in current:
             raise DomainError("change.person", "申请涉及的人员已不是本户成员,请不采纳该申请")
         person_update(actor=actor, person=current[person_id], reason=reason, **fields)
-    # Who joins, then who leaves (fields of a leaver were updated first).
-    members.sort(key=lambda e: e["field"] != "member_add")
+    # Who joins, then who leaves (fields of a leaver were updated first),
+    # the head last: when everyone leaves, no one is left to be head.
+    members.sort(key=lambda e: (e["field"] != "member_add", e.get("person") in heads))
     applied += [member_apply(actor, household, e, reason) for e in members]
     return applied
 

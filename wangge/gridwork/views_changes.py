@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.core.page_action import page_action
 from wangge.gridwork.change_members import MEMBER_ENTRIES, summary
+from wangge.gridwork.change_members_page import head_choices, left_empty
 from wangge.gridwork.changes import FIELDS, FIXED, change_approve, change_reject, current_shown
 from wangge.gridwork.changes import household_state as state_of
 from wangge.gridwork.models import ChangeStatus
@@ -53,9 +54,10 @@ def _line(e: dict[str, Any]) -> str:
     return f"{who}{e['label']} → {e.get('shown', '')}"
 
 
-def _entries(change: Any) -> list[dict[str, Any]]:
+def _entries(change: Any, heads: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Each proposed entry with the value on file now (and, for a flagged
-    conflict, the value on file when it was flagged)."""
+    conflict, the value on file when it was flagged); a departure of the
+    head with the members who could be the new head."""
     now = current_shown(change.household, change.proposed)
     then = change.conflict.get("current", []) if change.conflict else []
     out = []
@@ -71,6 +73,7 @@ def _entries(change: Any) -> list[dict[str, Any]]:
                 "current": now[i] if i < len(now) else "",
                 "flagged": then[i] if i < len(then) else "",
                 "free_text": e["field"] not in FIXED,
+                "heads": heads.get(i, []),
             }
         )
     return out
@@ -80,13 +83,14 @@ def _entries(change: Any) -> list[dict[str, Any]]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     change = change_get_for(request.user, pk)
     household = change.household
+    open_ = change.status in (ChangeStatus.PENDING, ChangeStatus.CONFLICT)
     return render(
         request,
         "gridwork/change.html",
         {
             "c": change,
             "crumbs": area_breadcrumbs_for(request.user, household.grid),
-            "entries": _entries(change),
+            "entries": _entries(change, head_choices(change) if open_ else {}),
             "applied": [
                 summary(a)
                 if a["field"] in MEMBER_ENTRIES or not a.get("name")
@@ -94,7 +98,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for a in change.applied
             ],
             "state": state_of(household),
-            "open": change.status in (ChangeStatus.PENDING, ChangeStatus.CONFLICT),
+            "open": open_,
+            "closes": open_ and left_empty(change),
+            "head_changed": any(a.get("new_head") for a in change.applied),
         },
     )
 
@@ -108,6 +114,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         i: p.get(f"choice_{i}", "") for i in range(len(change.proposed)) if f"choice_{i}" in p
     }
     custom = {i: p.get(f"custom_{i}", "") for i in range(len(change.proposed))}
+    heads = {i: p[f"new_head_{i}"] for i in range(len(change.proposed)) if f"new_head_{i}" in p}
     with page_action(request):
         change_approve(
             actor=request.user,
@@ -116,6 +123,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             custom=custom,
             seen_state=p.get("state", ""),
             note=p.get("note", ""),
+            new_heads=heads,
         )
         messages.success(request, "已采纳,户信息已更新")
     return redirect("gridwork_change", pk=pk)

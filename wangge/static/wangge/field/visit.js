@@ -111,8 +111,17 @@
     "户卡上没有成员");
   }
 
+  // The head leaving while others stay names the new head (the server
+  // refuses it otherwise); the others' relations are the reviewer's to check.
   function openLeave(m) {
     leaving = m;
+    const heads = entries.filter((e) => e.new_head).map((e) => e.new_head);
+    if (heads.includes(m.id)) { say(`${m.name}已被指定为新户主,不能同时申请离开`); return; }
+    const gone = entries.filter((e) => e.field === "member_leave").map((e) => e.person);
+    const staying = m.relation === "户主" ? card.members.filter((o) => o.id !== m.id && !gone.includes(o.id)) : [];
+    Field.fill($("leave-head"), [el("option", {value: ""}, "请选择"),
+      ...staying.map((o) => el("option", {value: o.id}, `${o.name}(现为${o.relation})`))]);
+    $("leave-head-box").hidden = !staying.length;
     $("leave-who").textContent = `${m.name}(${m.relation})`;
     $("leave-date").value = today();
     $("leave-note").value = "";
@@ -127,9 +136,15 @@
     if (date > today()) { say("离开日期不能晚于今天"); return; }
     const reason = $("leave-reason").value;
     const note = $("leave-note").value.trim();
+    const entry = {field: "member_leave", person: leaving.id, reason, date, note};
+    let head = "";
+    if (!$("leave-head-box").hidden) {
+      if (!$("leave-head").value) { say("户主离开,请指定新户主"); return; }
+      entry.new_head = Number($("leave-head").value);
+      head = `,新户主 ${memberOf(entry.new_head).name}`;
+    }
     error.textContent = "";
-    entries.push({field: "member_leave", person: leaving.id, reason, date, note,
-      label: `成员离开:${leaving.name},${reason} ${date}${note ? `(${note})` : ""}`});
+    entries.push({...entry, label: `成员离开:${leaving.name},${reason} ${date}${note ? `(${note})` : ""}${head}`});
     $("leave-form").hidden = true;
     listEntries();
   }
