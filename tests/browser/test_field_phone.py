@@ -530,6 +530,7 @@ def test_a_birth_and_a_death_recorded_offline_go_as_one_change_request(
     person = leaver.get_attribute("data-person")
     leaver.click()
     expect(page.locator("#leave-form")).to_be_visible()
+    expect(page.locator("#leave-head-box")).to_be_hidden()  # no one else: no new head
     page.select_option("#leave-reason", "死亡")
     page.fill("#leave-date", died)
     page.click("#leave-add")
@@ -580,3 +581,56 @@ def test_a_birth_and_a_death_recorded_offline_go_as_one_change_request(
     page.goto(f"{live_url}/field/household/?h={number}")
     expect(page.locator("#changes")).to_contain_text("新增成员:张小宝")
     expect(page.locator("#changes")).to_contain_text("成员离开:")
+
+
+def test_the_head_leaving_names_the_new_head_among_the_others(
+    phone: Page, live_url: str, artifacts: Path, field: dict[str, Any], django_db_blocker: Any
+) -> None:
+    """The head's leave form asks for the new head among the members who
+    stay (required); a member's leave form does not. Nothing is sent."""
+    from django.db import connections
+
+    from wangge.registry.models import Household, Membership
+
+    with django_db_blocker.unblock():
+        family = next(
+            h.number
+            for h in Household.objects.filter(grid__code=field["grid"], is_active=True)
+            .exclude(number__in=field["households"])
+            .order_by("number")
+            if h.memberships.filter(moved_out__isnull=True).count() >= 3
+            and h.memberships.filter(moved_out__isnull=True, relation="户主").count() == 1
+        )
+        head = Membership.objects.get(
+            household__number=family, moved_out__isnull=True, relation="户主"
+        ).person.name
+        connections.close_all()
+    page = phone
+    page.goto(f"{live_url}/field/household/?h={family}")
+    expect(page.locator("#members li").first).to_be_visible()
+    page.click("#record-visit")
+    expect(page.locator("#visit-form")).to_be_visible()
+    page.click("#changes-box summary")
+    members = page.locator("#leave-list li")
+    others = members.count() - 1
+    members.filter(has_text="(户主").locator("button").click()
+    expect(page.locator("#leave-head-box")).to_be_visible()
+    expect(page.locator("#leave-head option")).to_have_count(others + 1)  # 请选择 and the others
+    page.click("#leave-add")
+    expect(page.locator("#form-error")).to_have_text("户主离开,请指定新户主")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _shot(page, artifacts, "field-head-leave", at="#leave-form")
+    heir = page.locator("#leave-head option").nth(1)
+    heir_name = (heir.text_content() or "").split("(")[0]
+    page.select_option("#leave-head", heir.get_attribute("value"))
+    page.click("#leave-add")
+    expect(page.locator("#ch-list")).to_contain_text(f"成员离开:{head},死亡")
+    expect(page.locator("#ch-list")).to_contain_text(f",新户主 {heir_name}")
+    # The heir cannot leave too; another member leaves without a new head.
+    members.filter(has_text=heir_name).locator("button").click()
+    expect(page.locator("#form-error")).to_contain_text("已被指定为新户主")
+    members.filter(has_not_text="(户主").filter(has_not_text=heir_name).first.locator(
+        "button"
+    ).click()
+    expect(page.locator("#leave-form")).to_be_visible()
+    expect(page.locator("#leave-head-box")).to_be_hidden()

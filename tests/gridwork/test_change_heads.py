@@ -127,6 +127,7 @@ def test_everyone_leaving_is_warned_then_closes_the_household(db: None, user_nam
     body = c.post(f"/gridwork/changes/{change.pk}/approve/", {}, follow=True).content.decode()
     assert "已采纳" in body
     assert "已注销" in body
+    assert "本户已无成员,已注销" in body
     h.refresh_from_db()
     assert not h.is_active
     record = AuditRecord.objects.get(action="household.close", object_id=str(h.pk))
