@@ -81,6 +81,11 @@ urlpatterns = [
         registry_views.household_lead,
         name="household_lead",
     ),
+    path(
+        "households/<str:number>/relations/",
+        registry_views.household_relations,
+        name="household_relations",
+    ),
     path("portal/", portal_views.report, name="portal_report"),
     path("portal/track/", portal_views.track, name="portal_track"),
     path("portal/photo/<str:token>/", portal_views.photo, name="portal_photo"),

@@ -13,7 +13,7 @@ from wangge.core.errors import DomainError
 from wangge.core.page_action import page_action
 from wangge.registry import visits
 from wangge.registry.colouring import reasons_for_viewer
-from wangge.registry.models import Colour
+from wangge.registry.models import RELATIONS, Colour
 from wangge.registry.selectors import (
     colour_counts_for,
     household_get_for,
@@ -117,6 +117,7 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
                 Capability.PERSON_EDIT, household.area_path
             ),
             "colours": Colour.choices,
+            "relations": RELATIONS,
             "lead": lead_links_for(request.user, household),
             "party_members": [m.person for m, _tags in members if m.person.is_party_member],
         },
@@ -269,4 +270,30 @@ def household_lead(request: HttpRequest, number: str) -> HttpResponse:
                 looks_after=re.split(r"[\s,，、;；]+", request.POST.get("looks_after", "")),
             )
             messages.success(request, "已设为党员中心户")
+    return redirect("household_detail", number=number)
+
+
+@login_required
+@require_POST
+def household_relations(request: HttpRequest, number: str) -> HttpResponse:
+    """Correct the members' relations to the head (and who the head is), all at once."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from wangge.registry.relations import household_relations_set
+
+    household = household_get_for(request.user, number)
+    relations: dict[int, str] = {}
+    for key in request.POST:
+        if key.startswith("relation_") and key[len("relation_") :].isdigit():
+            relations[int(key[len("relation_") :])] = request.POST.get(key, "")
+    with page_action(request) as attempt:
+        household_relations_set(
+            actor=request.user,
+            household=household,
+            relations=relations,
+            reason=request.POST.get("reason", ""),
+        )
+    if attempt.ok:
+        messages.success(request, "已更新成员关系")
     return redirect("household_detail", number=number)

@@ -1,4 +1,4 @@
-// A household's position on a small map (no tiles needed).
+// A household's page: its position on a small map (no tiles needed), and a form opened by the link that points at it.
 (function () {
   var el = document.getElementById("pin");
   if (!el || !window.L) return;
@@ -8,4 +8,10 @@
   map.attributionControl.setPrefix("");
   L.circleMarker(ll, { radius: 9, color: "#333", weight: 1, fillOpacity: 0.9,
                        fillColor: colours[el.dataset.colour] || "#888" }).addTo(map);
+})();
+
+// Arriving from a change request's "到本户核对" link: open the relations form.
+(function () {
+  var box = location.hash && document.getElementById(location.hash.slice(1));
+  if (box && box.tagName === "DETAILS") box.open = true;
 })();
