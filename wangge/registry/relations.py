@@ -21,8 +21,7 @@ from wangge.audit.services import audit_record
 from wangge.core.errors import DomainError
 from wangge.registry.edits import require_edit
 from wangge.registry.models import RELATIONS, Household, Membership
-
-HEAD = RELATIONS[0]  # 户主
+from wangge.registry.moves import HEAD
 
 
 def household_relations_set(

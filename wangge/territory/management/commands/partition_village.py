@@ -55,16 +55,7 @@ class Command(BaseCommand):
             if not o["commit"]:
                 self._dry(actor, village, barriers, o)
                 return
-            generation = generation_compute(
-                actor=actor,
-                village=village,
-                minimum=o["minimum"],
-                maximum=o["maximum"],
-                measure=o["measure"],
-                fresh=o["fresh"],
-                barriers=barriers,
-                origin=GenerationOrigin.COMMAND,
-            )
+            generation = _compute(actor, village, barriers, o)
             self._print(generation, compare(generation))
             generation = generation_submit(actor=actor, generation=generation)
             done = generation_activate(actor=actor, generation=generation)
@@ -86,16 +77,7 @@ class Command(BaseCommand):
     def _dry(self, actor: Any, village: Any, barriers: list[Any], o: dict[str, Any]) -> None:
         try:
             with transaction.atomic():
-                generation = generation_compute(
-                    actor=actor,
-                    village=village,
-                    minimum=o["minimum"],
-                    maximum=o["maximum"],
-                    measure=o["measure"],
-                    fresh=o["fresh"],
-                    barriers=barriers,
-                    origin=GenerationOrigin.COMMAND,
-                )
+                generation = _compute(actor, village, barriers, o)
                 self._print(generation, compare(generation))
                 raise _DryRun
         except _DryRun:
@@ -136,6 +118,20 @@ class Command(BaseCommand):
         for o in cmp.old_grids:
             goes = o.goes_to[-3:] if o.goes_to else "撤销"
             w(f"  {o.code:<18} {o.households:>4}  {goes:<6} {o.staying:>4} {o.leaving:>4}")
+
+
+def _compute(actor: Any, village: Any, barriers: list[Any], o: dict[str, Any]) -> Any:
+    """The draft the options ask for (kept by --commit, rolled back by a dry run)."""
+    return generation_compute(
+        actor=actor,
+        village=village,
+        minimum=o["minimum"],
+        maximum=o["maximum"],
+        measure=o["measure"],
+        fresh=o["fresh"],
+        barriers=barriers,
+        origin=GenerationOrigin.COMMAND,
+    )
 
 
 def _read_barriers(path: Path) -> list[Any]:
